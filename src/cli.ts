@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * The command line: yargs only. Parses argv into options, calls the command, prints, sets the exit
+ * code. Command modules are imported lazily so the pre-commit path loads only what `staged` needs.
+ */
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { CommonOptions, Format, RunIO } from './run.js';
+import { isKnownError } from './errors.js';
+import { redactText } from './report/redact.js';
+
+const EXAMPLES: [string, string][] = [
+  ['notion-guard dir .', 'audit the current folder'],
+  ['notion-guard dir src config/.env --format json', 'scan paths, JSON report'],
+  ['cat notes.md | notion-guard stdin', 'scan standard input'],
+];
+
+function common<T>(y: Argv<T>) {
+  return y
+    .option('format', { choices: ['text', 'json', 'sarif'] as const, default: 'text' as const, describe: 'report format' })
+    .option('output', { type: 'string', describe: 'write the report to FILE (atomically); the terminal gets a one-line summary' })
+    .option('show-secrets', { type: 'boolean', default: false, describe: 'print full tokens (default: redacted)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+    .option('color', { type: 'boolean', default: true, describe: 'color on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR honoured)' })
+    .option('rules', { type: 'string', array: true, describe: 'extra rule file(s) (TOML), added to the shipped rules' })
+    .option('decode-depth', { type: 'number', default: 2, describe: 'layers of base64 to decode (0 turns decoding off)' })
+    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' });
+}
+
+function toCommon(a: Record<string, unknown>): CommonOptions {
+  if (a.format === 'sarif') throw new UsageError('--format sarif is not available yet; use --format json');
+  const depth = a['decode-depth'] as number;
+  if (!Number.isInteger(depth) || depth < 0 || depth > 4) throw new UsageError('--decode-depth must be an integer from 0 to 4');
+  const o: CommonOptions = {
+    format: a.format as Format,
+    showSecrets: a['show-secrets'] as boolean,
+    quiet: a.quiet as boolean,
+    color: a.color as boolean,
+    decodeDepth: depth,
+  };
+  if (typeof a.output === 'string') {
+    if (a.output === '') throw new UsageError('--output needs a file name');
+    o.output = a.output;
+  }
+  if (Array.isArray(a.rules)) o.rules = a.rules as string[];
+  return o;
+}
+
+class UsageError extends Error {}
+
+function io(): RunIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    stdin: process.stdin,
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
+}
+
+let debug = false;
+function fail(message: string, e?: unknown): never {
+  const clean = redactText(message.split('\n')[0] ?? message, []);
+  process.stderr.write(`notion-guard: error: ${clean}\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${redactText(e.stack, [])}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<number> {
+  debug = argv.includes('--debug');
+  let code = 0;
+  const act = (f: () => Promise<number>) => async () => {
+    code = await f();
+  };
+  await yargs(argv)
+    .scriptName('notion-guard')
+    .usage('$0 <command> [options]\n\nKeeps Notion API tokens (ntn_…, legacy secret_…) out of git.')
+    .command(
+      'dir [paths..]',
+      'scan files on disk (default: .), no git needed',
+      (y) => common(y).positional('paths', { type: 'string', array: true, describe: 'files or folders' })
+        .option('include', { type: 'string', array: true, describe: 'only files matching these globs (picomatch)' })
+        .option('exclude', { type: 'string', array: true, describe: 'skip files and folders matching these globs' })
+        .example('$0 dir . --exclude node_modules', 'audit a project without its dependencies'),
+      (a) => act(async () => {
+        const { runDir } = await import('./commands/dir.js');
+        const opts = { ...toCommon(a), ...(a.include ? { include: a.include } : {}), ...(a.exclude ? { exclude: a.exclude } : {}) };
+        return runDir(a.paths ?? [], opts, io());
+      })(),
+    )
+    .command(
+      'stdin',
+      'scan standard input',
+      (y) => common(y).example('git show HEAD:config.env | $0 stdin', 'scan one file version'),
+      (a) => act(async () => {
+        const { runStdin } = await import('./commands/dir.js');
+        return runStdin(toCommon(a), io());
+      })(),
+    )
+    .example(EXAMPLES)
+    .demandCommand(1, 'name a command: dir, stdin (see --help)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      fail(msg ?? 'invalid usage (see --help)');
+    })
+    .parseAsync();
+  return code;
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  // `notion-guard … | head`: the reader left; stop quietly.
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || isKnownError(e)) fail(e.message, e);
+    fail(`unexpected error: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)`, e);
+  },
+);

@@ -1,0 +1,16 @@
+/** `notion-guard dir [PATH…]` and `notion-guard stdin`. */
+import { directorySource } from '../sources/directory.js';
+import { stdinSource } from '../sources/stdin.js';
+import { scanAndReport, type CommonOptions, type DirOptions, type RunIO } from '../run.js';
+
+export function runDir(paths: readonly string[], opts: DirOptions, io: RunIO): Promise<number> {
+  const items = directorySource(paths, {
+    ...(opts.include ? { include: opts.include } : {}),
+    ...(opts.exclude ? { exclude: opts.exclude } : {}),
+  });
+  return scanAndReport('dir', items, opts, io);
+}
+
+export function runStdin(opts: CommonOptions, io: RunIO): Promise<number> {
+  return scanAndReport('stdin', stdinSource(io.stdin), opts, io);
+}

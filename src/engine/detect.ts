@@ -1,0 +1,100 @@
+/**
+ * The detector: text in, candidates out. Pure; no I/O.
+ *
+ * Order of work, cheapest first: a literal prefix search (`indexOf`), then the body run and its
+ * boundaries, then the randomness checks. Encoded (base64) and split forms are handled by
+ * decode.ts and split.ts, which reuse `matchAt`.
+ */
+import type { Candidate } from '../types.js';
+import { leftBoundaryOk, rightBoundaryOk, type GluedToken } from './boundary.js';
+import { runLength, type ByteClass } from './charset.js';
+import { rejectReason, type RandomnessPolicy } from './randomness.js';
+import { findSplitToken } from './split.js';
+import { findEncodedTokens } from './decode.js';
+
+/** A rule as the detector needs it: compiled, no examples or metadata. */
+export interface DetectorRule extends RandomnessPolicy {
+  id: string;
+  prefix: string;
+  bodyLength: number;
+  charset: ByteClass;
+}
+
+export interface DetectOptions {
+  /** How many base64 layers to peel (0 disables decoding). */
+  decodeDepth: number;
+  /** Join tokens split across adjacent string literals (`"ntn_ab" + "cd…"`). */
+  splitLiterals: boolean;
+}
+
+export const DEFAULT_DETECT_OPTIONS: DetectOptions = { decodeDepth: 2, splitLiterals: true };
+
+/** A detector bound to a rule set; build once, call `detect` per text. */
+export class Detector {
+  readonly rules: readonly DetectorRule[];
+  readonly options: DetectOptions;
+  readonly prefixes: readonly string[];
+  readonly glued: readonly GluedToken[];
+  /** The longest stretch after a match's anchor that the detector may read. */
+  static readonly LOOKAHEAD = 2048;
+  /** The longest stretch before a match's anchor that the detector may read. */
+  static readonly LOOKBEHIND = 4096;
+
+  constructor(rules: readonly DetectorRule[], options: Partial<DetectOptions> = {}) {
+    this.rules = rules;
+    this.options = { ...DEFAULT_DETECT_OPTIONS, ...options };
+    this.prefixes = rules.map((r) => r.prefix);
+    this.glued = rules.map((r) => ({ prefix: r.prefix, bodyLength: r.bodyLength }));
+  }
+
+  /** All candidates in `text` (a latin1 string: one char per byte), plain, split and encoded. */
+  detect(text: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const rule of this.rules) {
+      let at = text.indexOf(rule.prefix);
+      while (at !== -1) {
+        const c = this.matchAt(text, at, rule);
+        if (c) out.push(c);
+        at = text.indexOf(rule.prefix, at + 1);
+      }
+    }
+    if (this.options.decodeDepth > 0) {
+      out.push(...findEncodedTokens(text, this, this.options.decodeDepth));
+    }
+    return out;
+  }
+
+  /** Plain detection only (used on decoded text). */
+  detectPlain(text: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const rule of this.rules) {
+      let at = text.indexOf(rule.prefix);
+      while (at !== -1) {
+        const c = this.matchAt(text, at, rule, false);
+        if (c) out.push(c);
+        at = text.indexOf(rule.prefix, at + 1);
+      }
+    }
+    return out;
+  }
+
+  /** Is there a token of `rule` whose prefix starts at `at`? */
+  matchAt(text: string, at: number, rule: DetectorRule, allowSplit = this.options.splitLiterals): Candidate | undefined {
+    if (!leftBoundaryOk(text, at, this.glued)) return undefined;
+    const bodyStart = at + rule.prefix.length;
+    const run = runLength(rule.charset, text, bodyStart, rule.bodyLength + 1);
+    if (run === rule.bodyLength) {
+      if (!rightBoundaryOk(text, bodyStart + run, this.prefixes)) return undefined;
+      const body = text.slice(bodyStart, bodyStart + run);
+      if (rejectReason(body, rule) !== undefined) return undefined;
+      return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at };
+    }
+    if (run < rule.bodyLength && allowSplit) {
+      const body = findSplitToken(text, bodyStart, rule);
+      if (body !== undefined && rejectReason(body, rule) === undefined) {
+        return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at, encoding: 'split' };
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Streaming detection over one file version: bytes in, positioned candidates out, with memory
+ * bounded by the piece size whatever the size of the file or of its lines.
+ *
+ * Pieces are scanned in windows that overlap: each window keeps LOOKBEHIND bytes before the region
+ * it commits (context for boundary checks and base64 run starts) and holds back LOOKAHEAD bytes
+ * after it (so a match anchored near the end is seen whole in the next window). A candidate is
+ * committed by exactly one window, the one whose committed region holds its anchor, so a token
+ * across a piece boundary is found exactly once.
+ */
+import type { Candidate } from '../types.js';
+import { Detector } from './detect.js';
+
+export interface Positioned extends Candidate {
+  /** 1-based line (LF-separated; CRLF counts the same). */
+  line: number;
+  /** 1-based column in characters (UTF-8 code points) of the reported offset. */
+  column: number;
+  /** The token's line (latin1 bytes), clipped to the window around the token. */
+  lineText: string;
+}
+
+const HOLD = Detector.LOOKAHEAD;
+const KEEP = Detector.LOOKBEHIND;
+/** Don't scan until this much is buffered, unless the input ends. */
+const MIN_WINDOW = 256 * 1024;
+
+export class StreamScanner {
+  private readonly detector: Detector;
+  private pending: Buffer = Buffer.alloc(0);
+  /** Absolute offset of pending[0]. */
+  private base = 0;
+  /** Everything before this absolute offset has been committed. */
+  private committed = 0;
+  /** Line number at `committed`, and code points since that line's start. */
+  private line = 1;
+  private col = 0;
+  /** Bytes since the current line's start at `committed` (to know if the line starts in-window). */
+  private lineBytes = 0;
+
+  constructor(detector: Detector) {
+    this.detector = detector;
+  }
+
+  /** Feed the next piece; returns the candidates it could commit. */
+  push(piece: Buffer): Positioned[] {
+    this.pending = this.pending.length === 0 ? piece : Buffer.concat([this.pending, piece]);
+    if (this.pending.length < MIN_WINDOW + HOLD) return [];
+    return this.scan(false);
+  }
+
+  /** Signal the end of input; returns the remaining candidates. */
+  end(): Positioned[] {
+    return this.scan(true);
+  }
+
+  private scan(final: boolean): Positioned[] {
+    const win = this.pending;
+    const limit = final ? win.length : win.length - HOLD; // relative commit limit
+    const from = this.committed - this.base; // relative start of the uncommitted region
+    const text = win.toString('latin1');
+    const found = this.detector
+      .detect(text)
+      .filter((c) => c.anchor >= from && c.anchor < limit)
+      .sort((a, b) => a.offset - b.offset || a.anchor - b.anchor);
+    const cursor = { pos: from, line: this.line };
+    const out = found.map((c) => this.position(win, from, cursor, c));
+    this.advance(win, from, limit);
+    this.committed = this.base + limit;
+    const keepFrom = Math.max(0, limit - KEEP);
+    // Copy so the big window can be collected.
+    this.pending = Buffer.from(win.subarray(keepFrom));
+    this.base += keepFrom;
+    return out;
+  }
+
+  /** Line and column of candidate `c` (offsets relative to `win`); `from` is where counters stand. */
+  private position(win: Buffer, from: number, cursor: { pos: number; line: number }, c: Candidate): Positioned {
+    const at = c.offset;
+    let line = this.line;
+    let lineStart: number; // relative; may be negative if the line began before this window
+    if (at >= from) {
+      // Candidates come sorted, so the cursor only moves forward: one pass over the window.
+      let nl = win.indexOf(10, cursor.pos);
+      while (nl !== -1 && nl < at) {
+        cursor.line++;
+        nl = win.indexOf(10, nl + 1);
+      }
+      cursor.pos = Math.max(cursor.pos, at);
+      line = cursor.line;
+      const last = win.lastIndexOf(10, at - 1);
+      lineStart = last >= from ? last + 1 : from - this.lineBytes;
+    } else {
+      // Reported before the committed point (an encoded run that began earlier): count back.
+      for (let i = at; i < from; i++) if (win[i] === 10) line--;
+      const last = at > 0 ? win.lastIndexOf(10, at - 1) : -1;
+      lineStart = last + 1;
+    }
+    const colBase = lineStart < 0 ? this.col - countCodePoints(win, 0, from) : 0;
+    const column = colBase + countCodePoints(win, Math.max(0, lineStart), at) + 1;
+    const lineEnd = win.indexOf(10, at);
+    const textStart = Math.max(0, lineStart, at - KEEP);
+    const textEnd = Math.min(lineEnd === -1 ? win.length : lineEnd, at + HOLD);
+    const lineText = win.toString('latin1', textStart, textEnd).replace(/\r$/, '');
+    return { ...c, offset: this.base + at, anchor: this.base + c.anchor, line, column, lineText };
+  }
+
+  private advance(win: Buffer, from: number, to: number): void {
+    let last = -1;
+    let nl = win.indexOf(10, from);
+    while (nl !== -1 && nl < to) {
+      this.line++;
+      last = nl;
+      nl = win.indexOf(10, nl + 1);
+    }
+    if (last === -1) {
+      this.col += countCodePoints(win, from, to);
+      this.lineBytes += to - from;
+    } else {
+      this.col = countCodePoints(win, last + 1, to);
+      this.lineBytes = to - last - 1;
+    }
+  }
+}
+
+/** UTF-8 code points in win[from, to): every byte that is not a continuation byte starts one. */
+function countCodePoints(win: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((win[i]! & 0xc0) !== 0x80) n++;
+  return n;
+}
+
+/** Convenience: all positioned candidates in a whole buffer. */
+export function scanBuffer(detector: Detector, data: Buffer): Positioned[] {
+  const s = new StreamScanner(detector);
+  return [...s.push(data), ...s.end()];
+}

@@ -1,0 +1,80 @@
+/**
+ * What to tell the person whose scan found a token, fitted to the situation. All wording lives here
+ * (and in messages.ts), so the block message can be reviewed in one place.
+ */
+import type { Finding, ScanMode } from './types.js';
+
+/**
+ * Where integration secrets are managed. Notion moved this page from notion.so/my-integrations to
+ * notion.so/profile/integrations (Settings → Connections → Develop or manage connections); newer
+ * workspaces also reach it from the developer portal. Keep the URL here and nowhere else.
+ */
+export const INTEGRATIONS_URL = 'https://www.notion.so/profile/integrations';
+
+/** The idiom for reading a secret from the environment, by file type, where it is obvious. */
+export function envIdiom(file: string): string | undefined {
+  const base = file.split('/').pop() ?? file;
+  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.')).toLowerCase() : '';
+  if (/^\.env(\..*)?$/.test(base)) return undefined;
+  const byExt: Record<string, string> = {
+    '.js': 'process.env.NOTION_TOKEN',
+    '.mjs': 'process.env.NOTION_TOKEN',
+    '.cjs': 'process.env.NOTION_TOKEN',
+    '.jsx': 'process.env.NOTION_TOKEN',
+    '.ts': 'process.env.NOTION_TOKEN',
+    '.tsx': 'process.env.NOTION_TOKEN',
+    '.py': 'os.environ["NOTION_TOKEN"]',
+    '.ipynb': 'os.environ["NOTION_TOKEN"] (and clear the cell outputs)',
+    '.rb': 'ENV.fetch("NOTION_TOKEN")',
+    '.go': 'os.Getenv("NOTION_TOKEN")',
+    '.rs': 'std::env::var("NOTION_TOKEN")',
+    '.java': 'System.getenv("NOTION_TOKEN")',
+    '.kt': 'System.getenv("NOTION_TOKEN")',
+    '.cs': 'Environment.GetEnvironmentVariable("NOTION_TOKEN")',
+    '.php': "getenv('NOTION_TOKEN')",
+    '.sh': '"$NOTION_TOKEN"',
+    '.bash': '"$NOTION_TOKEN"',
+    '.zsh': '"$NOTION_TOKEN"',
+    '.yml': '${{ secrets.NOTION_TOKEN }} (CI) or an environment variable',
+    '.yaml': '${{ secrets.NOTION_TOKEN }} (CI) or an environment variable',
+    '.json': 'an environment variable, e.g. "env": { "NOTION_TOKEN": "${NOTION_TOKEN}" } where the tool supports it',
+  };
+  if (base === 'Dockerfile' || base.endsWith('.dockerfile')) return 'a build secret (RUN --mount=type=secret) or a runtime -e NOTION_TOKEN';
+  return byExt[ext];
+}
+
+export function remediation(mode: ScanMode, findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return [];
+  const lines: string[] = [];
+  const files = [...new Set(findings.map((f) => f.file))];
+  const rotate = [
+    `Rotate: open ${INTEGRATIONS_URL}, select the integration, and refresh its secret`,
+    '  (the old one stops working at once), then update every deployment that uses it.',
+  ];
+  if (mode === 'staged') {
+    lines.push('This token is not committed yet. To fix the commit:');
+    lines.push('  1. Remove the token from the file and read it from the environment instead:');
+    for (const f of files.slice(0, 5)) {
+      const idiom = envIdiom(f);
+      lines.push(idiom ? `       ${f}: ${idiom}` : `       ${f}: keep it out of git (add it to .gitignore)`);
+    }
+    lines.push('     Keep .env files in .gitignore.');
+    lines.push('  2. Re-stage the file (git add <file>), or unstage it (git restore --staged <file>).');
+    lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`);
+    lines.push('     Do it anyway if the token was ever pasted or shared anywhere else.');
+  } else if (mode === 'history') {
+    lines.push('These tokens are in git history: treat them as compromised.');
+    lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
+    lines.push('  2. Then remove them from the code, and optionally purge history:');
+    lines.push('       git filter-repo --replace-text <file listing the tokens>, force-push, tell every clone.');
+  } else {
+    lines.push('Treat any token that was committed, shared or uploaded as compromised.');
+    lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
+    lines.push('  2. Remove it from the file and read it from the environment or a secret manager instead.');
+  }
+  lines.push('False positive? Add "notion-guard:allow" in a comment on that line.');
+  if (mode === 'staged') {
+    lines.push('Last resort only: git commit --no-verify skips this check (the token then lands in history).');
+  }
+  return lines;
+}

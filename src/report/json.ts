@@ -1,0 +1,39 @@
+/** The JSON report: exactly the shape of DESIGN.md, secrets redacted unless asked. */
+import type { Finding, ScanResult } from '../types.js';
+import { redact } from './redact.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface ReportOptions {
+  showSecrets: boolean;
+}
+
+export function findingToJson(f: Finding, opts: ReportOptions): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    secret: redact(f.secret, opts.showSecrets),
+    fingerprint: f.fingerprint,
+  };
+  if (f.encoding) o.encoding = f.encoding;
+  if (f.commit) o.commit = f.commit;
+  if (f.occurrences) o.occurrences = f.occurrences;
+  if (f.verification) o.verification = f.verification;
+  return o;
+}
+
+export function renderJson(result: ScanResult, opts: ReportOptions): string {
+  const report = {
+    version: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    findings: result.findings.map((f) => findingToJson(f, opts)),
+    stats: {
+      files: result.stats.files,
+      bytes: result.stats.bytes,
+      commits: result.stats.commits,
+      durationMs: result.stats.durationMs,
+    },
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,56 @@
+/** Loading rule files: read, parse (TOML), validate, compile. The only I/O of rules/. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse, TomlError } from 'smol-toml';
+import { NotionGuardError } from '../errors.js';
+import type { Rule } from '../types.js';
+import { validateRuleFile } from './schema.js';
+
+/** The rules shipped with the package (top-level `rules/`). */
+export const SHIPPED_RULES = fileURLToPath(new URL('../../rules/notion.toml', import.meta.url));
+
+export function parseRuleFile(text: string, file: string): Rule[] {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (e) {
+    const where = e instanceof TomlError ? ` (line ${e.line}, column ${e.column})` : '';
+    const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+    throw new NotionGuardError('rule-file', `${file}${where}: invalid TOML: ${first}`);
+  }
+  return validateRuleFile(doc, file).map((r) => ({
+    id: r.id,
+    description: r.description,
+    prefix: r.prefix,
+    bodyLength: r.body_length,
+    bodyCharset: r.charset,
+    minEntropy: r.min_entropy,
+    requireMixedCase: r.require_mixed_case,
+    stopwords: r.stopwords,
+    source: file,
+    examples: r.examples,
+  }));
+}
+
+export function loadRuleFile(file: string): Rule[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new NotionGuardError('rule-file', `cannot read rule file ${file} (${code})`);
+  }
+  return parseRuleFile(text, file);
+}
+
+/** The shipped rules plus any extra files, with duplicate ids rejected. */
+export function loadRules(extraFiles: readonly string[] = [], disabled: readonly string[] = []): Rule[] {
+  const all = [SHIPPED_RULES, ...extraFiles].flatMap(loadRuleFile);
+  const seen = new Map<string, string>();
+  for (const r of all) {
+    const prev = seen.get(r.id);
+    if (prev) throw new NotionGuardError('rule-file', `${r.source}: rule id "${r.id}" is already defined in ${prev}`);
+    seen.set(r.id, r.source);
+  }
+  return all.filter((r) => !disabled.includes(r.id));
+}

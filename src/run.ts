@@ -1,0 +1,89 @@
+/**
+ * Builds and runs the pipeline for one command. Takes its I/O injected and returns the exit code, so
+ * the whole CLI can be tested in-process; only cli.ts touches process.argv, the console and exit.
+ */
+import type { Finding, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
+import { loadRules } from './rules/load.js';
+import { buildDetector } from './rules/compile.js';
+import { scanItems } from './scan.js';
+import { renderJson } from './report/json.js';
+import { renderText, plural } from './report/text.js';
+import { writeAtomic } from './output.js';
+import { sanitize } from './report/sanitize.js';
+
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface RunIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: AsyncIterable<Buffer>;
+  env: Record<string, string | undefined>;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+export interface CommonOptions {
+  format: Format;
+  output?: string;
+  showSecrets: boolean;
+  quiet: boolean;
+  /** false when --no-color was given. */
+  color: boolean;
+  rules?: string[];
+  decodeDepth?: number;
+}
+
+export interface DirOptions extends CommonOptions {
+  include?: string[];
+  exclude?: string[];
+}
+
+export function useColor(opts: CommonOptions, io: RunIO): boolean {
+  if (!opts.color) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return io.stdoutIsTTY;
+}
+
+export function exitCodeFor(findings: readonly Finding[]): number {
+  return findings.length > 0 ? 1 : 0;
+}
+
+/** Scan the items of a source and report; returns the exit code. */
+export async function scanAndReport(
+  mode: ScanMode,
+  items: AsyncIterable<SourceItem>,
+  opts: CommonOptions,
+  io: RunIO,
+  extra: { stats?: Partial<ScanStats>; finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]> } = {},
+): Promise<number> {
+  const started = Date.now();
+  const rules = loadRules(opts.rules ?? []);
+  const detector = buildDetector(rules, opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth });
+  const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs: 0, ...extra.stats };
+  const warn = (m: string): void => {
+    if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
+  };
+  let findings = await scanItems(items, detector, stats, { warn });
+  if (extra.finish) findings = await extra.finish(findings, stats);
+  stats.durationMs = Date.now() - started;
+  const result: ScanResult = { mode, findings, stats };
+  emitReport(result, opts, io);
+  return exitCodeFor(findings);
+}
+
+export function emitReport(result: ScanResult, opts: CommonOptions, io: RunIO): void {
+  const text = (color: boolean): string => renderText(result, { showSecrets: opts.showSecrets, color });
+  const rendered = opts.format === 'json' ? renderJson(result, { showSecrets: opts.showSecrets }) : text(opts.output ? false : useColor(opts, io));
+  if (opts.output) {
+    writeAtomic(opts.output, rendered);
+    if (!opts.quiet) {
+      const n = result.findings.length;
+      io.stderr(`notion-guard: ${n === 0 ? 'no Notion tokens found' : `found ${plural(n, 'Notion token')}`}; report written to ${sanitize(opts.output)}\n`);
+    }
+    return;
+  }
+  if (opts.quiet) return;
+  io.stdout(rendered);
+}

@@ -1,0 +1,116 @@
+/**
+ * The pipeline core: source items in, findings out. Knows nothing of git, the CLI or reporting.
+ */
+import { TextDecoder } from 'node:util';
+import { isKnownError } from './errors.js';
+import { StreamScanner } from './engine/stream.js';
+import type { Detector } from './engine/detect.js';
+import { fingerprint } from './fingerprint.js';
+import { lineAllowed } from './filters/inline-allow.js';
+import { describeFsError } from './sources/directory.js';
+import type { Finding, ScanStats, SourceItem } from './types.js';
+
+export interface ScanItemsOptions {
+  /** Files scanned at once; I/O overlaps with detection. */
+  concurrency?: number;
+  warn?: (message: string) => void;
+  /** Called once per item scanned (for progress lines). */
+  onItem?: (item: SourceItem, bytes: number) => void;
+}
+
+/** Git's own test for binary content: a NUL byte in the first 8000 bytes. */
+const BINARY_PROBE = 8000;
+
+export interface ItemResult {
+  findings: Finding[];
+  bytes: number;
+  binary: boolean;
+}
+
+/** Scan one item; UTF-16 text (with a BOM) is transcoded, other binary content is skipped. */
+export async function scanItem(item: SourceItem, detector: Detector): Promise<ItemResult> {
+  const scanner = new StreamScanner(detector);
+  const findings: Finding[] = [];
+  let bytes = 0;
+  let first = true;
+  let utf16: TextDecoder | undefined;
+  const take = (found: ReturnType<StreamScanner['push']>): void => {
+    for (const c of found) {
+      if (item.lineFilter && !item.lineFilter(c.line)) continue;
+      if (lineAllowed(c.lineText)) continue;
+      const f: Finding = {
+        ruleId: c.ruleId,
+        file: item.path,
+        line: c.line,
+        column: c.column,
+        secret: c.secret,
+        fingerprint: fingerprint(c.ruleId, item.path, c.secret),
+        lineText: c.lineText,
+      };
+      if (c.encoding) f.encoding = c.encoding;
+      findings.push(f);
+    }
+  };
+  for await (let piece of item.read()) {
+    bytes += piece.length;
+    if (first) {
+      first = false;
+      const bom = piece.length >= 2 ? (piece[0]! << 8) | piece[1]! : 0;
+      if (bom === 0xfffe || bom === 0xfeff) {
+        utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
+      } else if (piece.subarray(0, BINARY_PROBE).includes(0)) {
+        return { findings, bytes, binary: true };
+      }
+    }
+    if (utf16) piece = Buffer.from(utf16.decode(piece, { stream: true }), 'utf8');
+    take(scanner.push(piece));
+  }
+  if (utf16) take(scanner.push(Buffer.from(utf16.decode(), 'utf8')));
+  take(scanner.end());
+  return { findings, bytes, binary: false };
+}
+
+/** Scan every item, a few at a time; returns findings in a stable order. */
+export async function scanItems(
+  items: AsyncIterable<SourceItem>,
+  detector: Detector,
+  stats: ScanStats,
+  opts: ScanItemsOptions = {},
+): Promise<Finding[]> {
+  const concurrency = opts.concurrency ?? 8;
+  const findings: Finding[] = [];
+  const running = new Set<Promise<void>>();
+  let fatal: unknown;
+  for await (const item of items) {
+    if (fatal) break;
+    const p = (async () => {
+      try {
+        const r = await scanItem(item, detector);
+        stats.bytes += r.bytes;
+        if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
+        else stats.files++;
+        findings.push(...r.findings);
+        opts.onItem?.(item, r.bytes);
+      } catch (e) {
+        // Source failures (git died, a corrupt object) end the scan: a partial pass must not look clean.
+        if (isKnownError(e)) {
+          fatal ??= e;
+          return;
+        }
+        const msg = `cannot read ${item.path}: ${describeFsError(e)}`;
+        (stats.warnings ??= []).push(msg);
+        opts.warn?.(msg);
+      }
+    })();
+    running.add(p);
+    void p.finally(() => running.delete(p));
+    if (running.size >= concurrency) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (fatal) throw fatal;
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}

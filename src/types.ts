@@ -1,0 +1,105 @@
+/** Shared data shapes of the pipeline. No logic lives here. */
+
+/** A compiled detection rule (see rules/*.toml and src/rules/). */
+export interface Rule {
+  id: string;
+  description: string;
+  /** Literal prefix that every token of this rule starts with (the prefilter keyword). */
+  prefix: string;
+  /** Exact length of the random body that follows the prefix. */
+  bodyLength: number;
+  /** Characters allowed in the body, as a regex character class body (e.g. `A-Za-z0-9`). */
+  bodyCharset: string;
+  /** Minimum Shannon entropy of the body, in bits per character. */
+  minEntropy: number;
+  /** Reject bodies without both upper- and lower-case letters (hashes, hex, digits-only fakes). */
+  requireMixedCase: boolean;
+  /** Lower-case stopwords: a body made mostly of these is a placeholder, not a token. */
+  stopwords: string[];
+  /** Where the rule came from, for error messages. */
+  source: string;
+  examples: RuleExamples;
+}
+
+export interface RuleExamples {
+  /** Templates that must produce exactly the findings marked in them. */
+  positive: string[];
+  /** Templates that must produce no finding. */
+  negative: string[];
+}
+
+/** A token the detector found in a piece of text. Offsets are in the text given to the detector. */
+export interface Candidate {
+  ruleId: string;
+  secret: string;
+  /** Offset of the token's first character (or of its encoded form / first piece). */
+  offset: number;
+  /** Where the match was anchored (the prefilter hit); streaming commits candidates by this offset. */
+  anchor: number;
+  encoding?: 'base64' | 'split';
+}
+
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  email: string;
+  date: string;
+  message: string;
+}
+
+export interface Verification {
+  status: 'live' | 'invalid' | 'unknown';
+  reason?: string;
+  bot?: string;
+  workspace?: string;
+  ownerType?: string;
+  person?: string;
+  httpStatus?: number;
+}
+
+/** A reported leak. Field names follow the JSON report contract in DESIGN.md. */
+export interface Finding {
+  ruleId: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The full token. Reporters must pass it through redact() unless --show-secrets. */
+  secret: string;
+  fingerprint: string;
+  encoding?: 'base64' | 'split';
+  commit?: CommitInfo;
+  /** For history scans: other places the same blob appears. */
+  occurrences?: { commits: number; paths: number };
+  verification?: Verification;
+  /** The source line, trimmed, for context in the text report (never printed unredacted). */
+  lineText?: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  commits: number;
+  durationMs: number;
+  skippedBinary?: number;
+  warnings?: string[];
+}
+
+export type ScanMode = 'staged' | 'history' | 'dir' | 'stdin';
+
+export interface ScanResult {
+  mode: ScanMode;
+  findings: Finding[];
+  stats: ScanStats;
+}
+
+/** One file version handed from a source to the scanner. */
+export interface SourceItem {
+  /** Path as reported (DESIGN.md: as grep prints it, or the path in the repository). */
+  path: string;
+  /** The content, in pieces. */
+  read(): AsyncIterable<Buffer>;
+  /** For staged scans: only lines for which this returns true count. */
+  lineFilter?: (line: number) => boolean;
+  /** For history scans: the blob id, used to attach provenance after the scan. */
+  blob?: string;
+}
