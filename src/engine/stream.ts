@@ -28,6 +28,8 @@ const MIN_WINDOW = 256 * 1024;
 export class StreamScanner {
   private readonly detector: Detector;
   private pending: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
   /** Absolute offset of pending[0]. */
   private base = 0;
   /** Everything before this absolute offset has been committed. */
@@ -44,8 +46,10 @@ export class StreamScanner {
 
   /** Feed the next piece; returns the candidates it could commit. */
   push(piece: Buffer): Positioned[] {
-    this.pending = this.pending.length === 0 ? piece : Buffer.concat([this.pending, piece]);
-    if (this.pending.length < MIN_WINDOW + HOLD) return [];
+    // Small pieces are gathered and joined once: concatenating on every push would be quadratic.
+    this.parts.push(piece);
+    this.partsBytes += piece.length;
+    if (this.pending.length + this.partsBytes < MIN_WINDOW + HOLD) return [];
     return this.scan(false);
   }
 
@@ -55,7 +59,9 @@ export class StreamScanner {
   }
 
   private scan(final: boolean): Positioned[] {
-    const win = this.pending;
+    const win = this.parts.length === 0 ? this.pending : Buffer.concat([this.pending, ...this.parts]);
+    this.parts = [];
+    this.partsBytes = 0;
     const limit = final ? win.length : win.length - HOLD; // relative commit limit
     const from = this.committed - this.base; // relative start of the uncommitted region
     const text = win.toString('latin1');

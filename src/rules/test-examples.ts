@@ -23,7 +23,8 @@ export function testRuleExamples(rules: readonly Rule[], seed = 1): { passed: nu
         const ex = expandExample(template, rule, rnd);
         const found = scanBuffer(detector, Buffer.from(ex.text)).map((c) => c.secret);
         const expected = kind === 'positive' ? ex.tokens : [];
-        const ok = found.length === expected.length && expected.every((t) => found.includes(t));
+        // A positive example that plants no token tests nothing: count it as a failure.
+        const ok = (kind === 'negative' || expected.length > 0) && found.length === expected.length && expected.every((t) => found.includes(t));
         if (ok) passed++;
         else failures.push({ ruleId: rule.id, kind, template, expected: expected.length, found: found.length });
       }
