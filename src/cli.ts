@@ -77,6 +77,30 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('notion-guard')
     .usage('$0 <command> [options]\n\nKeeps Notion API tokens (ntn_…, legacy secret_…) out of git.')
     .command(
+      'staged',
+      'scan what the next commit will record (the index, not the work tree); for the pre-commit hook',
+      (y) => common(y).option('repo', { type: 'string', describe: 'run in this repository instead of the current directory' })
+        .example('$0 staged', 'in .husky/pre-commit: block commits that add a token'),
+      (a) => act(async () => {
+        const { runStaged } = await import('./commands/git.js');
+        return runStaged({ ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}) }, io());
+      })(),
+    )
+    .command(
+      'history [ranges..]',
+      'scan every commit reachable from all refs, or the given revision ranges',
+      (y) => common(y).positional('ranges', { type: 'string', array: true, describe: 'revision ranges, e.g. main..HEAD (default: --all)' })
+        .option('repo', { type: 'string', describe: 'run in this repository instead of the current directory' })
+        .option('since-commit', { type: 'string', describe: 'only commits after this one (SHA..HEAD)' })
+        .example('$0 history', 'audit all of history (CI)')
+        .example('$0 history origin/main..HEAD', 'scan the commits of a pull request'),
+      (a) => act(async () => {
+        const { runHistory } = await import('./commands/git.js');
+        const opts = { ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}), ...(a['since-commit'] ? { sinceCommit: a['since-commit'] } : {}) };
+        return runHistory(a.ranges ?? [], opts, io());
+      })(),
+    )
+    .command(
       'dir [paths..]',
       'scan files on disk (default: .), no git needed',
       (y) => common(y).positional('paths', { type: 'string', array: true, describe: 'files or folders' })
@@ -99,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .example(EXAMPLES)
-    .demandCommand(1, 'name a command: dir, stdin (see --help)')
+    .demandCommand(1, 'name a command: staged, history, dir, stdin (see --help)')
     .strict()
     .recommendCommands()
     .help()

@@ -56,7 +56,7 @@ export async function scanAndReport(
   items: AsyncIterable<SourceItem>,
   opts: CommonOptions,
   io: RunIO,
-  extra: { stats?: Partial<ScanStats>; finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]> } = {},
+  extra: { concurrency?: number; stats?: Partial<ScanStats>; finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]> } = {},
 ): Promise<number> {
   const started = Date.now();
   const rules = loadRules(opts.rules ?? []);
@@ -65,7 +65,9 @@ export async function scanAndReport(
   const warn = (m: string): void => {
     if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
   };
-  let findings = await scanItems(items, detector, stats, { warn });
+  const progress = mode === 'history' && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
+  let findings = await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
+  progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);
   stats.durationMs = Date.now() - started;
   const result: ScanResult = { mode, findings, stats };
@@ -86,4 +88,27 @@ export function emitReport(result: ScanResult, opts: CommonOptions, io: RunIO): 
   }
   if (opts.quiet) return;
   io.stdout(rendered);
+}
+
+/** A progress line on a TTY stderr, redrawn at most four times a second. */
+function progressLine(io: RunIO, stats: ScanStats): { tick: () => void; done: () => void } {
+  const started = Date.now();
+  let last = 0;
+  const draw = (): void => {
+    const secs = Math.max(0.001, (Date.now() - started) / 1000);
+    const mb = stats.bytes / 1e6;
+    io.stderr(`\r\x1b[Knotion-guard: ${stats.commits} commits, ${stats.files} blobs, ${mb.toFixed(1)} MB (${(mb / secs).toFixed(1)} MB/s)`);
+  };
+  return {
+    tick: () => {
+      const now = Date.now();
+      if (now - last >= 250) {
+        last = now;
+        draw();
+      }
+    },
+    done: () => {
+      if (last > 0) io.stderr('\r\x1b[K');
+    },
+  };
 }

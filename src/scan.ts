@@ -48,6 +48,7 @@ export async function scanItem(item: SourceItem, detector: Detector): Promise<It
         lineText: c.lineText,
       };
       if (c.encoding) f.encoding = c.encoding;
+      if (item.blob) f.blob = item.blob;
       findings.push(f);
     }
   };

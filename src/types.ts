@@ -71,6 +71,8 @@ export interface Finding {
   /** For history scans: other places the same blob appears. */
   occurrences?: { commits: number; paths: number };
   verification?: Verification;
+  /** For git scans: the blob the finding is in. */
+  blob?: string;
   /** The source line, trimmed, for context in the text report (never printed unredacted). */
   lineText?: string;
 }

@@ -1,0 +1,89 @@
+/**
+ * What the index adds relative to HEAD: the changed files (from `--raw -z`, exact paths whatever
+ * their characters) and, per file, the line ranges the commit adds (from the hunk headers of a
+ * zero-context patch, whose sections come in the same order as the raw entries).
+ */
+import { NotionGuardError } from '../errors.js';
+import { git, gitError, spawnGit } from './exec.js';
+import type { Repo } from './repo.js';
+
+export interface StagedEntry {
+  path: string;
+  blob: string;
+  mode: string;
+  /** Added line ranges [start, end] (1-based, inclusive) in the staged file. */
+  added: [number, number][];
+}
+
+const COMMON = ['--cached', '--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '--diff-filter=ACMRT', '-M'];
+
+export async function stagedEntries(repo: Repo): Promise<StagedEntry[]> {
+  const raw = (await git(['diff', ...COMMON, '--raw', '-z', '--no-abbrev'], { cwd: repo.cwd })).stdout.toString('utf8');
+  const entries: StagedEntry[] = [];
+  const fields = raw.split('\0');
+  for (let i = 0; i < fields.length - 1; ) {
+    const meta = fields[i++]!;
+    const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(meta);
+    if (!m) throw new NotionGuardError('git', 'git diff gave unexpected output');
+    if (m[5] === 'R' || m[5] === 'C') i++; // source path comes first
+    const path = fields[i++]!;
+    entries.push({ path, blob: m[4]!, mode: m[2]!, added: [] });
+  }
+  if (entries.length === 0) return entries;
+  await readHunks(repo, entries);
+  return entries;
+}
+
+/** Stream the patch, keeping only section and hunk headers (content lines may be megabytes long). */
+async function readHunks(repo: Repo, entries: StagedEntry[]): Promise<void> {
+  const args = ['diff', ...COMMON, '-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/'];
+  const child = spawnGit(args, repo.cwd);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  let section = -1;
+  let atLineStart = true;
+  let head = '';
+  const HEAD_MAX = 512;
+  const onLine = (line: string): void => {
+    if (line.startsWith('diff --git ')) section++;
+    else if (line.startsWith('@@ ') && section >= 0) {
+      const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      const entry = entries[section];
+      if (h && entry) {
+        const start = Number(h[1]);
+        const count = h[2] === undefined ? 1 : Number(h[2]);
+        if (count > 0) entry.added.push([start, start + count - 1]);
+      }
+    }
+  };
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    let i = 0;
+    while (i < chunk.length) {
+      const nl = chunk.indexOf(10, i);
+      const end = nl === -1 ? chunk.length : nl;
+      if (atLineStart || head.length > 0) {
+        const c = chunk[i];
+        // Only header lines matter: they start with "diff" or "@@"; content lines start with +,-,space.
+        if (head.length > 0 || c === 0x64 || c === 0x40) head += chunk.toString('latin1', i, Math.min(end, i + HEAD_MAX - head.length));
+      }
+      if (nl === -1) {
+        atLineStart = false;
+        break;
+      }
+      if (head) onLine(head);
+      head = '';
+      atLineStart = true;
+      i = nl + 1;
+    }
+  }
+  const code: number = await new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('close', (c) => resolve(c ?? 128));
+  });
+  if (code !== 0) throw gitError(args, stderr, `exit ${code}`);
+  if (section + 1 !== entries.length) throw new NotionGuardError('git', `git diff listed ${entries.length} files but patched ${section + 1}`);
+}
+
+export function lineFilterFor(added: [number, number][]): (line: number) => boolean {
+  return (line) => added.some(([a, b]) => line >= a && line <= b);
+}

@@ -1,0 +1,82 @@
+/**
+ * Who introduced a blob: walk the commits of the scanned revisions once (`git log --raw`, no
+ * content diffs) and, for the blobs that had findings, keep the oldest commit and path that added
+ * them, and count the other commits and paths that carry them. Runs only when there are findings,
+ * so a clean history scan never pays for the tree diffs.
+ */
+import type { CommitInfo } from '../types.js';
+import { git, gitError, spawnGit } from './exec.js';
+import { nulFields } from './nul-reader.js';
+import type { Repo } from './repo.js';
+
+export interface Provenance {
+  commit: string;
+  path: string;
+  commits: number;
+  paths: Set<string>;
+  /** Position of the introducing commit in log order (higher is older). */
+  age: number;
+}
+
+export async function findProvenance(repo: Repo, revs: readonly string[], blobs: ReadonlySet<string>): Promise<Map<string, Provenance>> {
+  const out = new Map<string, Provenance>();
+  // Default log order is newest first, so the last sighting of a blob is its introduction.
+  const args = ['log', ...revs, '--raw', '-z', '--no-abbrev', '-m', '--no-renames', '--format=%x01%H', '--'];
+  const child = spawnGit(args, repo.cwd);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  let commit = '';
+  let age = 0;
+  // After a raw entry's meta field comes its path; `wanted` says whether that entry matters.
+  let expectPath = false;
+  let wanted: string | undefined;
+  const seenInCommit = new Set<string>();
+  for await (let field of nulFields(child.stdout)) {
+    if (expectPath) {
+      expectPath = false;
+      const blob = wanted;
+      if (blob === undefined) continue;
+      const key = `${commit}\0${blob}`;
+      const p = out.get(blob);
+      if (!p) out.set(blob, { commit, path: field, commits: 1, paths: new Set([field]), age });
+      else {
+        p.commit = commit;
+        p.age = age;
+        p.path = field;
+        p.paths.add(field);
+        if (!seenInCommit.has(key)) p.commits++;
+      }
+      seenInCommit.add(key);
+      continue;
+    }
+    if (field.startsWith('\n')) field = field.slice(1);
+    if (field.startsWith('\x01')) {
+      const sha = field.slice(1);
+      if (sha !== commit) {
+        seenInCommit.clear();
+        age++;
+      }
+      commit = sha;
+    } else if (field.startsWith(':')) {
+      const parts = field.split(' ');
+      const blob = parts[3];
+      wanted = blob && blobs.has(blob) && parts[4] !== 'D' ? blob : undefined;
+      expectPath = true;
+    }
+  }
+  const code: number = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', (c) => resolve(c ?? 128))));
+  if (code !== 0) throw gitError(args, stderr, `exit ${code}`);
+  return out;
+}
+
+/** Author, email, date and subject of the given commits, in one git call. */
+export async function commitInfo(repo: Repo, shas: readonly string[]): Promise<Map<string, CommitInfo>> {
+  const out = new Map<string, CommitInfo>();
+  if (shas.length === 0) return out;
+  const r = await git(['log', '--no-walk=unsorted', '--stdin', '-z', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s'], { cwd: repo.cwd, input: `${shas.join('\n')}\n` });
+  for (const rec of r.stdout.toString('utf8').split('\0')) {
+    const [sha, author, email, date, message] = rec.replace(/^\n/, '').split('\x1f');
+    if (sha && author !== undefined) out.set(sha, { sha, author, email: email ?? '', date: date ?? '', message: message ?? '' });
+  }
+  return out;
+}

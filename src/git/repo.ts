@@ -1,0 +1,35 @@
+/** Questions about the repository: where it is, whether it has commits, whether it is shallow. */
+import { NotionGuardError } from '../errors.js';
+import { git, gitText } from './exec.js';
+
+export interface Repo {
+  /** Directory git commands run in (the user's cwd or --repo). */
+  cwd: string;
+  top: string;
+}
+
+export async function openRepo(cwd: string): Promise<Repo> {
+  const r = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] }).catch((e: unknown) => {
+    if (e instanceof NotionGuardError && /not found on PATH/.test(e.message)) throw e;
+    throw new NotionGuardError('git', `not a git repository: ${cwd}`);
+  });
+  if (r.code !== 0) throw new NotionGuardError('git', `not a git repository (or any parent up to /): ${cwd}`);
+  const top = r.stdout.toString('utf8').trim();
+  if (top === '') throw new NotionGuardError('git', `not inside a work tree: ${cwd} (a bare repository? use "history")`);
+  return { cwd, top };
+}
+
+/** Open for history scans, which also work in bare repositories. */
+export async function openRepoForHistory(cwd: string): Promise<Repo> {
+  const r = await git(['rev-parse', '--git-dir'], { cwd, okCodes: [128] });
+  if (r.code !== 0) throw new NotionGuardError('git', `not a git repository (or any parent up to /): ${cwd}`);
+  return { cwd, top: cwd };
+}
+
+export async function hasHead(repo: Repo): Promise<boolean> {
+  return (await git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: repo.cwd, okCodes: [1] })).code === 0;
+}
+
+export async function isShallow(repo: Repo): Promise<boolean> {
+  return (await gitText(['rev-parse', '--is-shallow-repository'], { cwd: repo.cwd })) === 'true';
+}
