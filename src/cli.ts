@@ -101,6 +101,17 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .command(
+      'install',
+      'add the pre-commit hook (husky\'s .husky/pre-commit, or core.hooksPath / .git/hooks)',
+      (y) => y.option('repo', { type: 'string', describe: 'the repository (default: the current one)' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+        .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' }),
+      (a) => act(async () => {
+        const { runInstall } = await import('./commands/install.js');
+        return runInstall({ quiet: a.quiet, ...(a.repo ? { repo: a.repo } : {}) }, io());
+      })(),
+    )
+    .command(
       'dir [paths..]',
       'scan files on disk (default: .), no git needed',
       (y) => common(y).positional('paths', { type: 'string', array: true, describe: 'files or folders' })
@@ -123,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .example(EXAMPLES)
-    .demandCommand(1, 'name a command: staged, history, dir, stdin (see --help)')
+    .demandCommand(1, 'name a command: staged, history, dir, stdin, install (see --help)')
     .strict()
     .recommendCommands()
     .help()
