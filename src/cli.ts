@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import type { CommonOptions, Format, RunIO } from './run.js';
 import { isKnownError } from './errors.js';
 import { redactText } from './report/redact.js';
+import { resolveApiUrl } from './verify/api-url.js';
 
 const EXAMPLES: [string, string][] = [
   ['notion-guard dir .', 'audit the current folder'],
@@ -24,7 +25,13 @@ function common<T>(y: Argv<T>) {
     .option('color', { type: 'boolean', default: true, describe: 'color on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR honoured)' })
     .option('rules', { type: 'string', array: true, describe: 'extra rule file(s) (TOML), added to the shipped rules' })
     .option('decode-depth', { type: 'number', default: 2, describe: 'layers of base64 to decode (0 turns decoding off)' })
-    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' });
+    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' })
+    .option('verify', { type: 'boolean', default: false, describe: 'check each token found live against the Notion API (sends it there)' })
+    .option('only-verified', { type: 'boolean', default: false, describe: 'with --verify: report only live tokens' })
+    .option('api-url', { type: 'string', describe: 'Notion API base URL (default https://api.notion.com; env NOTION_GUARD_API_URL)' })
+    .option('verify-rate', { type: 'number', default: 3, describe: 'verification requests per second (at most 3)' })
+    .option('verify-timeout', { type: 'number', default: 10, describe: 'seconds per verification request' })
+    .option('verify-budget', { type: 'number', default: 60, describe: 'seconds for the whole verification' });
 }
 
 function toCommon(a: Record<string, unknown>): CommonOptions {
@@ -43,6 +50,19 @@ function toCommon(a: Record<string, unknown>): CommonOptions {
     o.output = a.output;
   }
   if (Array.isArray(a.rules)) o.rules = a.rules as string[];
+  if (a['only-verified'] && !a.verify) throw new UsageError('--only-verified needs --verify');
+  if (a.verify || a._verifyCommand) {
+    const rate = a['verify-rate'] as number;
+    const timeout = a['verify-timeout'] as number;
+    const budget = a['verify-budget'] as number;
+    if (!(rate > 0 && rate <= 3)) throw new UsageError('--verify-rate must be above 0 and at most 3 (Notion\'s limit)');
+    if (!(timeout > 0 && timeout <= 120)) throw new UsageError('--verify-timeout must be from 0 to 120 seconds');
+    if (!(budget > 0 && budget <= 3600)) throw new UsageError('--verify-budget must be from 0 to 3600 seconds');
+    o.verify = { apiUrl: resolveApiUrl(a['api-url'] as string | undefined, process.env), rate, timeoutMs: timeout * 1000, budgetMs: budget * 1000, maxRetries: 3 };
+    o.onlyVerified = a['only-verified'] === true;
+  } else if (a['api-url'] !== undefined) {
+    throw new UsageError('--api-url is used only with --verify or the verify command');
+  }
   return o;
 }
 
@@ -82,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
       (y) => common(y).option('repo', { type: 'string', describe: 'run in this repository instead of the current directory' })
         .example('$0 staged', 'in .husky/pre-commit: block commits that add a token'),
       (a) => act(async () => {
+        if (a['only-verified']) throw new UsageError('--only-verified cannot be used with staged: a hook blocks on every token found, whatever the network says');
         const { runStaged } = await import('./commands/git.js');
         return runStaged({ ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}) }, io());
       })(),
@@ -98,6 +119,16 @@ async function main(argv: string[]): Promise<number> {
         const { runHistory } = await import('./commands/git.js');
         const opts = { ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}), ...(a['since-commit'] ? { sinceCommit: a['since-commit'] } : {}) };
         return runHistory(a.ranges ?? [], opts, io());
+      })(),
+    )
+    .command(
+      'verify [tokens..]',
+      'check tokens live against the Notion API (reads them from stdin, one per line, if none are given)',
+      (y) => common(y).positional('tokens', { type: 'string', array: true, describe: 'tokens (prefer stdin: arguments land in shell history)' })
+        .example('pbpaste | $0 verify', 'check a token without it landing in shell history'),
+      (a) => act(async () => {
+        const { runVerify } = await import('./commands/verify.js');
+        return runVerify(a.tokens ?? [], toCommon({ ...a, _verifyCommand: true }), io());
       })(),
     )
     .command(
@@ -134,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .example(EXAMPLES)
-    .demandCommand(1, 'name a command: staged, history, dir, stdin, install (see --help)')
+    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install (see --help)')
     .strict()
     .recommendCommands()
     .help()

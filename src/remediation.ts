@@ -3,6 +3,7 @@
  * (and in messages.ts), so the block message can be reviewed in one place.
  */
 import type { Finding, ScanMode } from './types.js';
+import { sanitize } from './report/sanitize.js';
 
 /**
  * Where integration secrets are managed. Notion moved this page from notion.so/my-integrations to
@@ -47,6 +48,24 @@ export function remediation(mode: ScanMode, findings: readonly Finding[]): strin
   if (findings.length === 0) return [];
   const lines: string[] = [];
   const files = [...new Set(findings.map((f) => f.file))];
+  const live = findings.filter((f) => f.verification?.status === 'live');
+  if (live.length > 0) {
+    lines.push(`URGENT: ${live.length === 1 ? 'a token is' : `${live.length} tokens are`} LIVE. Rotate first, at ${INTEGRATIONS_URL}:`);
+    const seen = new Set<string>();
+    for (const f of live) {
+      const v = f.verification!;
+      const name = v.bot ? `integration "${sanitize(v.bot)}"` : v.person ? `the personal access token of "${sanitize(v.person)}"` : 'the integration that owns it';
+      const label = `${name}${v.workspace ? ` in workspace "${sanitize(v.workspace)}"` : ''}`;
+      if (!seen.has(label)) lines.push(`  - ${label} (${sanitize(f.file)}:${f.line})`);
+      seen.add(label);
+    }
+    lines.push('');
+  }
+  const dead = findings.filter((f) => f.verification?.status === 'invalid').length;
+  if (dead > 0) {
+    lines.push(`${dead === 1 ? 'One token was' : `${dead} tokens were`} rejected by Notion (already revoked): no rotation needed, but remove ${dead === 1 ? 'it' : 'them'} from the code.`);
+    lines.push('');
+  }
   const rotate = [
     `Rotate: open ${INTEGRATIONS_URL}, select the integration, and refresh its secret`,
     '  (the old one stops working at once), then update every deployment that uses it.',

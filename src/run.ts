@@ -10,6 +10,7 @@ import { renderJson } from './report/json.js';
 import { renderText, plural } from './report/text.js';
 import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
+import type { VerifyOptions } from './verify/index.js';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -31,6 +32,10 @@ export interface CommonOptions {
   color: boolean;
   rules?: string[];
   decodeDepth?: number;
+  /** Verify findings live against the Notion API (opt-in: sends each token to the API URL). */
+  verify?: VerifyOptions;
+  /** Report only tokens verified live. */
+  onlyVerified?: boolean;
 }
 
 export interface DirOptions extends CommonOptions {
@@ -69,6 +74,16 @@ export async function scanAndReport(
   let findings = await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);
+  if (opts.verify && findings.length > 0) {
+    // Loaded only when asked: without --verify no network code is even imported.
+    const { verifyTokens } = await import('./verify/index.js');
+    const results = await verifyTokens(findings.map((f) => f.secret), opts.verify);
+    for (const f of findings) {
+      const v = results.get(f.secret);
+      if (v) f.verification = v;
+    }
+    if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');
+  }
   stats.durationMs = Date.now() - started;
   const result: ScanResult = { mode, findings, stats };
   emitReport(result, opts, io);

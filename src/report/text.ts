@@ -1,5 +1,5 @@
 /** The human report: one block per finding, redacted, colored only when asked to (a TTY). */
-import type { Finding, ScanResult } from '../types.js';
+import type { Finding, ScanResult, Verification } from '../types.js';
 import { remediation } from '../remediation.js';
 import { redact, redactText } from './redact.js';
 import { sanitize } from './sanitize.js';
@@ -24,18 +24,23 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const files = new Set(findings.map((f) => f.file)).size;
   out.push(red(`notion-guard: found ${plural(findings.length, 'Notion token')} in ${plural(files, 'file')} (${summary(result)})`));
   out.push('');
-  for (const f of findings) out.push(...block(f, opts, bold, dim), '');
+  // Live tokens are emergencies: they lead.
+  const ordered = [...findings.filter((f) => f.verification?.status === 'live'), ...findings.filter((f) => f.verification?.status !== 'live')];
+  for (const f of ordered) out.push(...block(f, opts, bold, dim, red), '');
   out.push(...remediation(result.mode, findings));
   return `${out.join('\n')}\n`;
 }
 
-function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: (s: string) => string): string[] {
-  const lines = [bold(`${sanitize(f.file)}:${f.line}:${f.column}`) + dim(`  ${f.ruleId}${f.encoding ? ` (${f.encoding})` : ''}`)];
+function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: (s: string) => string, red: (s: string) => string): string[] {
+  const live = f.verification?.status === 'live';
+  const where = `${live ? 'LIVE TOKEN  ' : ''}${sanitize(f.file)}:${f.line}:${f.column}`;
+  const lines = [(live ? red(where) : bold(where)) + dim(`  ${f.ruleId}${f.encoding ? ` (${f.encoding})` : ''}`)];
   lines.push(`  secret  ${sanitize(redact(f.secret, opts.showSecrets))}`);
   if (f.lineText !== undefined && !f.encoding) {
     const shown = redactText(f.lineText, [f.secret], opts.showSecrets).trim();
     lines.push(`  line    ${sanitize(shown.length > 160 ? `${shown.slice(0, 157)}...` : shown)}`);
   }
+  if (f.verification) lines.push(`  status  ${describeVerification(f.verification)}`);
   if (f.commit) {
     const c = f.commit;
     lines.push(`  commit  ${c.sha.slice(0, 12)} ${sanitize(c.author)} <${sanitize(c.email)}> ${c.date.slice(0, 10)}`);
@@ -45,6 +50,22 @@ function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: 
     lines.push(`  also in ${plural(f.occurrences.commits - 1, 'other commit')}, ${plural(f.occurrences.paths, 'path')} in all`);
   }
   return lines;
+}
+
+/** One line on what verification learned, names sanitised (they come from the network). */
+export function describeVerification(v: Verification): string {
+  const q = (s: string): string => `"${sanitize(s)}"`;
+  if (v.status === 'live') {
+    const who: string[] = [];
+    if (v.bot) who.push(`integration ${q(v.bot)}`);
+    if (v.workspace) who.push(`in workspace ${q(v.workspace)}`);
+    if (v.person) who.push(v.bot ? `(authorized by ${q(v.person)})` : `personal token of ${q(v.person)}`);
+    if (v.ownerType && v.bot) who.push(`[owner: ${sanitize(v.ownerType)}]`);
+    if (v.reason) who.push(`— ${sanitize(v.reason)}`);
+    return `LIVE${who.length ? ` — ${who.join(' ')}` : ''}`;
+  }
+  if (v.status === 'invalid') return `invalid — ${sanitize(v.reason ?? 'rejected by Notion')}; already dead, but remove it anyway`;
+  return `unknown — ${sanitize(v.reason ?? 'could not verify')}`;
 }
 
 function summary(r: ScanResult): string {

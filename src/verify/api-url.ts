@@ -1,0 +1,42 @@
+/**
+ * The one place a token may be sent. The base URL comes from --api-url or NOTION_GUARD_API_URL only,
+ * never from a file in the scanned repository (a hostile repo must not be able to collect CI's
+ * findings), and plain http is allowed only to loopback addresses (for local emulators and tests).
+ */
+import { isIP } from 'node:net';
+import { NotionGuardError } from '../errors.js';
+
+export const DEFAULT_API_URL = 'https://api.notion.com';
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1';
+  return false;
+}
+
+/** Validate and normalise an API base URL (no trailing slash). */
+export function parseApiUrl(raw: string, from: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new NotionGuardError('usage', `${from}: not a URL: ${raw}`);
+  }
+  if (u.username || u.password) throw new NotionGuardError('usage', `${from}: credentials in the URL are not allowed`);
+  if (u.search || u.hash) throw new NotionGuardError('usage', `${from}: give a base URL without query or fragment`);
+  if (u.protocol === 'http:' && !isLoopback(u.hostname)) {
+    throw new NotionGuardError('usage', `${from}: plain http is allowed only to loopback addresses (tokens must not cross a network unencrypted)`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new NotionGuardError('usage', `${from}: only https URLs are allowed`);
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The API base URL for this run: the command line wins over the environment. */
+export function resolveApiUrl(cliValue: string | undefined, env: Record<string, string | undefined>): string {
+  if (cliValue !== undefined) return parseApiUrl(cliValue, '--api-url');
+  const fromEnv = env.NOTION_GUARD_API_URL;
+  if (fromEnv) return parseApiUrl(fromEnv, 'NOTION_GUARD_API_URL');
+  return DEFAULT_API_URL;
+}

@@ -1,0 +1,70 @@
+/**
+ * Verifying many tokens: each unique token once per run, never faster than Notion's average limit of
+ * 3 requests per second (Notion API reference, "Request limits"), 429/529 retried after Retry-After
+ * a bounded number of times, each request and the whole run under a deadline so a pre-commit hook can
+ * never hang on a dead network. Results only add to findings; they never remove one.
+ */
+import type { Verification } from '../types.js';
+import { checkTokenOnce } from './notion.js';
+
+export interface VerifyOptions {
+  apiUrl: string;
+  /** Requests per second, at most 3 (Notion's documented average). */
+  rate: number;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Deadline for the whole verification. */
+  budgetMs: number;
+  /** Retries of a 429/529 answer. */
+  maxRetries: number;
+}
+
+export const DEFAULT_VERIFY: Omit<VerifyOptions, 'apiUrl'> = { rate: 3, timeoutMs: 10_000, budgetMs: 60_000, maxRetries: 3 };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Spaces request starts at least 1/rate seconds apart. */
+class Pacer {
+  private next = 0;
+  constructor(private readonly intervalMs: number) {}
+  async wait(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + this.intervalMs;
+    if (at > now) await sleep(at - now);
+  }
+  /** After a Retry-After, nothing starts before it has passed. */
+  pushBack(untilMs: number): void {
+    this.next = Math.max(this.next, untilMs);
+  }
+}
+
+/** Verify unique tokens; returns a status for every one of them. */
+export async function verifyTokens(tokens: Iterable<string>, opts: VerifyOptions): Promise<Map<string, Verification>> {
+  const unique = [...new Set(tokens)];
+  const out = new Map<string, Verification>();
+  const deadline = Date.now() + opts.budgetMs;
+  const pacer = new Pacer(Math.ceil(1000 / Math.min(3, Math.max(0.01, opts.rate))));
+  for (const token of unique) {
+    out.set(token, await verifyOne(token, opts, pacer, deadline));
+  }
+  return out;
+}
+
+async function verifyOne(token: string, opts: VerifyOptions, pacer: Pacer, deadline: number): Promise<Verification> {
+  let last: Verification = { status: 'unknown', reason: 'not checked: verification time budget exhausted' };
+  for (let attempt = 0; attempt <= opts.maxRetries; attempt++) {
+    await pacer.wait();
+    const left = deadline - Date.now();
+    if (left <= 0) return attempt === 0 ? last : { ...last, reason: `${last.reason ?? 'unknown'}; verification time budget exhausted` };
+    const r = await checkTokenOnce(opts.apiUrl, token, Math.min(opts.timeoutMs, left));
+    last = r.verification;
+    if (!r.retryable) return last;
+    const waitMs = Math.ceil((r.retryAfter ?? 2 ** attempt) * 1000);
+    if (attempt === opts.maxRetries || Date.now() + waitMs >= deadline) {
+      return { ...last, reason: `${last.reason ?? 'rate limited'} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})` };
+    }
+    pacer.pushBack(Date.now() + waitMs);
+  }
+  return last;
+}
