@@ -29,13 +29,15 @@ function common<T>(y: Argv<T>) {
     .option('verify', { type: 'boolean', default: false, describe: 'check each token found live against the Notion API (sends it there)' })
     .option('only-verified', { type: 'boolean', default: false, describe: 'with --verify: report only live tokens' })
     .option('api-url', { type: 'string', describe: 'Notion API base URL (default https://api.notion.com; env NOTION_GUARD_API_URL)' })
-    .option('verify-rate', { type: 'number', default: 3, describe: 'verification requests per second (at most 3)' })
-    .option('verify-timeout', { type: 'number', default: 10, describe: 'seconds per verification request' })
-    .option('verify-budget', { type: 'number', default: 60, describe: 'seconds for the whole verification' });
+    .option('verify-rate', { type: 'number', describe: 'verification requests per second (at most 3; default 3)' })
+    .option('verify-timeout', { type: 'number', describe: 'seconds per verification request (default 10)' })
+    .option('verify-budget', { type: 'number', describe: 'seconds for the whole verification (default 60)' })
+    .option('config', { type: 'string', describe: 'config file (default: .notion-guard.toml at the repository root); --no-config ignores it' })
+    .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
+    .option('baseline-create', { type: 'string', describe: 'record today\'s findings in this baseline file and exit 0' });
 }
 
 function toCommon(a: Record<string, unknown>): CommonOptions {
-  if (a.format === 'sarif') throw new UsageError('--format sarif is not available yet; use --format json');
   const depth = a['decode-depth'] as number;
   if (!Number.isInteger(depth) || depth < 0 || depth > 4) throw new UsageError('--decode-depth must be an integer from 0 to 4');
   const o: CommonOptions = {
@@ -51,10 +53,21 @@ function toCommon(a: Record<string, unknown>): CommonOptions {
   }
   if (Array.isArray(a.rules)) o.rules = a.rules as string[];
   if (a['only-verified'] && !a.verify) throw new UsageError('--only-verified needs --verify');
+  if (a.config === false) o.config = false;
+  else if (typeof a.config === 'string') {
+    if (a.config === '') throw new UsageError('--config needs a file name');
+    o.config = a.config;
+  }
+  for (const k of ['baseline', 'baseline-create'] as const) {
+    if (a[k] !== undefined && (typeof a[k] !== 'string' || a[k] === '')) throw new UsageError(`--${k} needs a file name`);
+  }
+  if (typeof a.baseline === 'string') o.baseline = a.baseline;
+  if (typeof a['baseline-create'] === 'string') o.baselineCreate = a['baseline-create'];
   if (a.verify || a._verifyCommand) {
-    const rate = a['verify-rate'] as number;
-    const timeout = a['verify-timeout'] as number;
-    const budget = a['verify-budget'] as number;
+    const rate = (a['verify-rate'] as number | undefined) ?? 3;
+    const timeout = (a['verify-timeout'] as number | undefined) ?? 10;
+    const budget = (a['verify-budget'] as number | undefined) ?? 60;
+    o.verifyExplicit = { rate: a['verify-rate'] !== undefined, timeout: a['verify-timeout'] !== undefined, budget: a['verify-budget'] !== undefined };
     if (!(rate > 0 && rate <= 3)) throw new UsageError('--verify-rate must be above 0 and at most 3 (Notion\'s limit)');
     if (!(timeout > 0 && timeout <= 120)) throw new UsageError('--verify-timeout must be from 0 to 120 seconds');
     if (!(budget > 0 && budget <= 3600)) throw new UsageError('--verify-budget must be from 0 to 3600 seconds');
@@ -132,6 +145,34 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .command(
+      'baseline [paths..]',
+      'record today\'s findings as accepted (history in a git repo, or the given paths), so later scans report only new ones',
+      (y) => common(y).positional('paths', { type: 'string', array: true, describe: 'scan these paths instead of git history' })
+        .option('file', { type: 'string', default: '.notion-guard-baseline.json', describe: 'the baseline file to write' })
+        .example('$0 baseline && $0 history --baseline .notion-guard-baseline.json', 'adopt on a repository with a past'),
+      (a) => act(async () => {
+        const opts = { ...toCommon(a), baselineCreate: a.file };
+        if (a.paths && a.paths.length > 0) {
+          const { runDir } = await import('./commands/dir.js');
+          return runDir(a.paths, opts, io());
+        }
+        const { runHistory } = await import('./commands/git.js');
+        return runHistory([], opts, io());
+      })(),
+    )
+    .command(
+      'rules [action]',
+      'list the active rules; "rules test" runs every rule\'s examples',
+      (y) => y.positional('action', { choices: ['list', 'test'] as const, default: 'list' as const })
+        .option('rules', { type: 'string', array: true, describe: 'extra rule file(s)' })
+        .option('config', { type: 'string', describe: 'config file' })
+        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
+      (a) => act(async () => {
+        const { runRules } = await import('./commands/rules.js');
+        return runRules(a.action, { rules: a.rules ?? [], format: a.format, ...(typeof a.config === 'string' ? { config: a.config } : {}) }, io());
+      })(),
+    )
+    .command(
       'install',
       'add the pre-commit hook (husky\'s .husky/pre-commit, or core.hooksPath / .git/hooks)',
       (y) => y.option('repo', { type: 'string', describe: 'the repository (default: the current one)' })
@@ -165,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .example(EXAMPLES)
-    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install (see --help)')
+    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, baseline, rules (see --help)')
     .strict()
     .recommendCommands()
     .help()

@@ -84,14 +84,17 @@ export function remediation(mode: ScanMode, findings: readonly Finding[]): strin
   } else if (mode === 'history') {
     lines.push('These tokens are in git history: treat them as compromised.');
     lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
-    lines.push('  2. Then remove them from the code, and optionally purge history:');
-    lines.push('       git filter-repo --replace-text <file listing the tokens>, force-push, tell every clone.');
+    lines.push('  2. Remove them from the code (load them from the environment or a secret manager).');
+    lines.push('  3. Optionally purge history: git filter-repo --replace-text <file listing the tokens>,');
+    lines.push('     then force-push every branch and tag, and ask everyone to re-clone.');
+    lines.push('     Rotation is what protects you: purging does not recall copies already fetched.');
   } else {
     lines.push('Treat any token that was committed, shared or uploaded as compromised.');
     lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
     lines.push('  2. Remove it from the file and read it from the environment or a secret manager instead.');
   }
-  lines.push('False positive? Add "notion-guard:allow" in a comment on that line.');
+  lines.push('False positive? Add "notion-guard:allow" in a comment on that line, an allowlist entry in');
+  lines.push('  .notion-guard.toml ([allowlist] paths/regexes/stopwords), or record it: notion-guard baseline.');
   if (mode === 'staged') {
     lines.push('Last resort only: git commit --no-verify skips this check (the token then lands in history).');
   }

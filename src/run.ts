@@ -1,16 +1,23 @@
 /**
  * Builds and runs the pipeline for one command. Takes its I/O injected and returns the exit code, so
  * the whole CLI can be tested in-process; only cli.ts touches process.argv, the console and exit.
+ *
+ *   source → detector → filters (inline allow, config allowlist, baseline) → verifier → reporter
  */
-import type { Finding, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
+import type { Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
 import { loadRules } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
 import { scanItems } from './scan.js';
 import { renderJson } from './report/json.js';
 import { renderText, plural } from './report/text.js';
+import { renderSarif } from './report/sarif.js';
 import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
 import type { VerifyOptions } from './verify/index.js';
+import { findConfig, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { allowlistFilter } from './filters/allowlist.js';
+import { loadBaseline, renderBaseline } from './filters/baseline.js';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -34,8 +41,14 @@ export interface CommonOptions {
   decodeDepth?: number;
   /** Verify findings live against the Notion API (opt-in: sends each token to the API URL). */
   verify?: VerifyOptions;
+  /** Verification settings given explicitly on the command line (they win over the config file). */
+  verifyExplicit?: { rate?: boolean; timeout?: boolean; budget?: boolean };
   /** Report only tokens verified live. */
   onlyVerified?: boolean;
+  /** --config FILE; `false` for --no-config. */
+  config?: string | false;
+  baseline?: string;
+  baselineCreate?: string;
 }
 
 export interface DirOptions extends CommonOptions {
@@ -55,16 +68,26 @@ export function exitCodeFor(findings: readonly Finding[]): number {
   return findings.length > 0 ? 1 : 0;
 }
 
-/** Scan the items of a source and report; returns the exit code. */
-export async function scanAndReport(
-  mode: ScanMode,
-  items: AsyncIterable<SourceItem>,
-  opts: CommonOptions,
-  io: RunIO,
-  extra: { concurrency?: number; stats?: Partial<ScanStats>; finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]> } = {},
-): Promise<number> {
+/** The config in force: --config FILE, else `.notion-guard.toml` found from `start`, unless --no-config. */
+export function resolveConfig(opts: CommonOptions, start: string): Config | undefined {
+  if (opts.config === false) return undefined;
+  const file = opts.config ?? findConfig(start);
+  return file ? loadConfig(file) : undefined;
+}
+
+export interface ScanExtra {
+  concurrency?: number;
+  stats?: Partial<ScanStats>;
+  /** Where to look for `.notion-guard.toml` (the repository root, or the current directory). */
+  configStart?: string;
+  finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]>;
+}
+
+/** Scan the items of a source, filter, verify and report; returns the exit code. */
+export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceItem>, opts: CommonOptions, io: RunIO, extra: ScanExtra = {}): Promise<number> {
   const started = Date.now();
-  const rules = loadRules(opts.rules ?? []);
+  const cfg = resolveConfig(opts, extra.configStart ?? process.cwd());
+  const rules = loadRules([...(cfg?.rules ?? []), ...(opts.rules ?? [])], cfg?.disabledRules ?? []);
   const detector = buildDetector(rules, opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth });
   const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs: 0, ...extra.stats };
   const warn = (m: string): void => {
@@ -74,25 +97,42 @@ export async function scanAndReport(
   let findings = await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);
+  if (cfg) findings = findings.filter(allowlistFilter(cfg.allowlist, cfg.file));
+  if (opts.baselineCreate) {
+    writeAtomic(opts.baselineCreate, renderBaseline(findings));
+    if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(opts.baselineCreate)} (fingerprints only, no secrets)\n`);
+    return 0;
+  }
+  const baselineFile = opts.baseline ?? cfg?.baseline;
+  if (baselineFile) {
+    const known = loadBaseline(baselineFile);
+    findings = findings.filter((f) => !known.has(f.fingerprint));
+  }
   if (opts.verify && findings.length > 0) {
     // Loaded only when asked: without --verify no network code is even imported.
     const { verifyTokens } = await import('./verify/index.js');
-    const results = await verifyTokens(findings.map((f) => f.secret), opts.verify);
+    const v = { ...opts.verify };
+    const x = opts.verifyExplicit ?? {};
+    if (cfg?.verify.rate !== undefined && !x.rate) v.rate = cfg.verify.rate;
+    if (cfg?.verify.timeout !== undefined && !x.timeout) v.timeoutMs = cfg.verify.timeout * 1000;
+    if (cfg?.verify.budget !== undefined && !x.budget) v.budgetMs = cfg.verify.budget * 1000;
+    const results = await verifyTokens(findings.map((f) => f.secret), v);
     for (const f of findings) {
-      const v = results.get(f.secret);
-      if (v) f.verification = v;
+      const r = results.get(f.secret);
+      if (r) f.verification = r;
     }
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');
   }
   stats.durationMs = Date.now() - started;
-  const result: ScanResult = { mode, findings, stats };
-  emitReport(result, opts, io);
+  emitReport({ mode, findings, stats }, rules, opts, io);
   return exitCodeFor(findings);
 }
 
-export function emitReport(result: ScanResult, opts: CommonOptions, io: RunIO): void {
-  const text = (color: boolean): string => renderText(result, { showSecrets: opts.showSecrets, color });
-  const rendered = opts.format === 'json' ? renderJson(result, { showSecrets: opts.showSecrets }) : text(opts.output ? false : useColor(opts, io));
+export function emitReport(result: ScanResult, rules: readonly Rule[], opts: CommonOptions, io: RunIO): void {
+  let rendered: string;
+  if (opts.format === 'json') rendered = renderJson(result, { showSecrets: opts.showSecrets });
+  else if (opts.format === 'sarif') rendered = renderSarif(result, rules, { showSecrets: opts.showSecrets });
+  else rendered = renderText(result, { showSecrets: opts.showSecrets, color: opts.output ? false : useColor(opts, io) });
   if (opts.output) {
     writeAtomic(opts.output, rendered);
     if (!opts.quiet) {

@@ -17,7 +17,7 @@ export interface GitCommandOptions extends CommonOptions {
 
 export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<number> {
   const repo = await openRepo(opts.repo ?? process.cwd());
-  return scanAndReport('staged', stagedSource(repo), opts, io, { concurrency: 1 });
+  return scanAndReport('staged', stagedSource(repo), opts, io, { concurrency: 1, configStart: repo.top });
 }
 
 export interface HistoryOptions extends GitCommandOptions {
@@ -42,6 +42,7 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
   }));
   return scanAndReport('history', historySource(repo, revs), opts, io, {
     concurrency: 1,
+    configStart: repo.cwd,
     stats: { commits: Number.isFinite(commits) ? commits : 0 },
     finish: async (findings: Finding[]) => {
       if (findings.length === 0) return findings;

@@ -96,6 +96,15 @@ describe('notion-guard history', () => {
     expect(res.code).toBe(0);
   });
 
+  it('tells to treat committed tokens as compromised, rotate first, then purge', () => {
+    const r = repo();
+    r.commit('leak', { 'x.env': `T=${f.ntn()}\n` });
+    const out = runCli(['history'], { cwd: r.path }).stdout;
+    expect(out).toMatch(/in git history: treat them as compromised/);
+    expect(out.indexOf('Rotate')).toBeLessThan(out.indexOf('filter-repo'));
+    expect(out).not.toMatch(/--no-verify/);
+  });
+
   it('works in a bare repository and leaves the repository untouched', () => {
     const r = repo();
     const t = f.ntn();

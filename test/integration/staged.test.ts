@@ -172,6 +172,17 @@ describe('notion-guard staged', () => {
     expect(s.stdout).toMatch(/Rotate/);
   });
 
+  it('remediation shows the env idiom of the file\'s language and mentions --no-verify once, last', () => {
+    const r = repo();
+    r.write('src/client.py', `notion = Client(auth="${f.ntn()}")\n`).write('index.ts', `const t = "${f.ntn()}";\n`).git('add', '-A');
+    const out = runCli(['staged'], { cwd: r.path }).stdout;
+    expect(out).toContain('src/client.py: os.environ["NOTION_TOKEN"]');
+    expect(out).toContain('index.ts: process.env.NOTION_TOKEN');
+    expect(out).toMatch(/\.gitignore/);
+    expect(out.match(/--no-verify/g)).toHaveLength(1);
+    expect(out.trim().split('\n').pop()).toMatch(/--no-verify/);
+  });
+
   it('leaves index, work tree, refs and config untouched', () => {
     const r = repo();
     r.commit('init', { 'a.txt': 'x\n' });

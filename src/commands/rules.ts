@@ -1,0 +1,26 @@
+/** `notion-guard rules [list|test]`. */
+import { findConfig, loadConfig } from '../config/load.js';
+import { loadRules } from '../rules/load.js';
+import { testRuleExamples } from '../rules/test-examples.js';
+import type { RunIO } from '../run.js';
+
+export function runRules(action: 'list' | 'test', opts: { rules: string[]; format: 'text' | 'json'; config?: string }, io: RunIO): number {
+  const cfgFile = opts.config ?? findConfig(process.cwd());
+  const cfg = cfgFile ? loadConfig(cfgFile) : undefined;
+  const rules = loadRules([...(cfg?.rules ?? []), ...opts.rules], cfg?.disabledRules ?? []);
+  if (action === 'test') {
+    const r = testRuleExamples(rules, Date.now() & 0xffffffff);
+    if (opts.format === 'json') io.stdout(`${JSON.stringify({ passed: r.passed, failures: r.failures }, null, 2)}\n`);
+    else {
+      for (const f of r.failures) io.stdout(`FAIL ${f.ruleId} ${f.kind}: ${f.template} (expected ${f.expected}, found ${f.found})\n`);
+      io.stdout(`${r.passed} passed, ${r.failures.length} failed\n`);
+    }
+    return r.failures.length > 0 ? 1 : 0;
+  }
+  if (opts.format === 'json') {
+    io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.id, description: r.description, prefix: r.prefix, bodyLength: r.bodyLength, charset: r.bodyCharset, source: r.source })), null, 2)}\n`);
+  } else {
+    for (const r of rules) io.stdout(`${r.id}\n  ${r.description}\n  "${r.prefix}" + ${r.bodyLength} of [${r.bodyCharset}]   (${r.source})\n`);
+  }
+  return 0;
+}
