@@ -3,8 +3,8 @@
  * The command line: yargs only. Parses argv into options, calls the command, prints, sets the exit
  * code. Command modules are imported lazily so the pre-commit path loads only what `staged` needs.
  */
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
+import { parseArgs } from 'node:util';
 import type { CommonOptions, Format, RunIO } from './run.js';
 import { isKnownError } from './errors.js';
 import { redactText } from './report/redact.js';
@@ -94,14 +94,61 @@ function io(): RunIO {
 
 let debug = false;
 function fail(message: string, e?: unknown): never {
-  const clean = redactText(message.split('\n')[0] ?? message, []);
+  // One line, whatever the source: yargs spreads some messages over several.
+  const clean = redactText(message.split('\n').map((l) => l.trim()).filter(Boolean).join(' '), []);
   process.stderr.write(`notion-guard: error: ${clean}\n`);
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${redactText(e.stack, [])}\n`);
   process.exit(2);
 }
 
+/**
+ * The pre-commit hook runs `staged` on every commit: parse its common flags with node:util and skip
+ * loading yargs (~100 ms of start-up). Anything unusual falls through to yargs, which owns help,
+ * validation and error messages.
+ */
+async function fastStaged(argv: string[]): Promise<number | undefined> {
+  if (argv[0] !== 'staged') return undefined;
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv.slice(1),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        format: { type: 'string' },
+        quiet: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'show-secrets': { type: 'boolean' },
+        repo: { type: 'string' },
+        config: { type: 'string' },
+        'no-config': { type: 'boolean' },
+        baseline: { type: 'string' },
+        output: { type: 'string' },
+      },
+    }));
+  } catch {
+    return undefined;
+  }
+  if (values.format !== undefined && !['text', 'json', 'sarif'].includes(values.format as string)) return undefined;
+  const a: Record<string, unknown> = {
+    format: values.format ?? 'text',
+    'show-secrets': values['show-secrets'] === true,
+    quiet: values.quiet === true,
+    color: values['no-color'] !== true,
+    'decode-depth': 2,
+    ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+    ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
+  };
+  const { runStaged } = await import('./commands/git.js');
+  return runStaged({ ...toCommon(a), ...(typeof values.repo === 'string' ? { repo: values.repo } : {}) }, io());
+}
+
 async function main(argv: string[]): Promise<number> {
   debug = argv.includes('--debug');
+  const fast = await fastStaged(argv);
+  if (fast !== undefined) return fast;
+  const { default: yargs } = await import('yargs');
   let code = 0;
   const act = (f: () => Promise<number>) => async () => {
     code = await f();
@@ -226,7 +273,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
 });
 
-main(hideBin(process.argv)).then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -2,7 +2,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { NotionGuardError } from './errors.js';
-import { describeFsError } from './sources/directory.js';
+import { describeFsError } from './fs-errors.js';
 
 export function writeAtomic(file: string, content: string): void {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);

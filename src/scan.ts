@@ -7,7 +7,7 @@ import { StreamScanner } from './engine/stream.js';
 import type { Detector } from './engine/detect.js';
 import { fingerprint } from './fingerprint.js';
 import { lineAllowed } from './filters/inline-allow.js';
-import { describeFsError } from './sources/directory.js';
+import { describeFsError } from './fs-errors.js';
 import type { Finding, ScanStats, SourceItem } from './types.js';
 
 export interface ScanItemsOptions {

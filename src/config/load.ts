@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { NotionGuardError } from '../errors.js';
-import { describeFsError } from '../sources/directory.js';
+import { describeFsError } from '../fs-errors.js';
 import { validateConfig, type Config } from './schema.js';
 
 export const CONFIG_NAME = '.notion-guard.toml';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { NotionGuardError } from '../errors.js';
-import { describeFsError } from '../sources/directory.js';
+import { describeFsError } from '../fs-errors.js';
 import type { Finding } from '../types.js';
 import { TOOL_NAME } from '../version.js';
 

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { NotionGuardError } from '../errors.js';
+import { describeFsError } from '../fs-errors.js';
 import type { SourceItem } from '../types.js';
 import { readFilePieces } from './read-file.js';
 
@@ -63,22 +64,5 @@ export async function* directorySource(operands: readonly string[], opts: Direct
       const full = root.endsWith('/') ? root + rel : `${root}/${rel}`;
       yield { path: prefix + rel, read: () => readFilePieces(full) };
     }
-  }
-}
-
-export function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return code ?? (e instanceof Error ? e.message : String(e));
   }
 }
