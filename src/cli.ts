@@ -102,18 +102,20 @@ function fail(message: string, e?: unknown): never {
 }
 
 /**
- * The pre-commit hook runs `staged` on every commit: parse its common flags with node:util and skip
- * loading yargs (~100 ms of start-up). Anything unusual falls through to yargs, which owns help,
- * validation and error messages.
+ * The pre-commit hook runs `staged` on every commit, and CI runs `history`: parse their common flags
+ * with node:util and skip loading yargs (~100 ms of start-up). Anything unusual (help, other flags,
+ * bad values) falls through to yargs, which owns help, validation and error messages.
  */
-async function fastStaged(argv: string[]): Promise<number | undefined> {
-  if (argv[0] !== 'staged') return undefined;
+async function fastPath(argv: string[]): Promise<number | undefined> {
+  const command = argv[0];
+  if (command !== 'staged' && command !== 'history') return undefined;
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv.slice(1),
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command === 'history',
       options: {
         format: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -140,13 +142,14 @@ async function fastStaged(argv: string[]): Promise<number | undefined> {
     ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
     ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
   };
-  const { runStaged } = await import('./commands/git.js');
-  return runStaged({ ...toCommon(a), ...(typeof values.repo === 'string' ? { repo: values.repo } : {}) }, io());
+  const { runStaged, runHistory } = await import('./commands/git.js');
+  const opts = { ...toCommon(a), ...(typeof values.repo === 'string' ? { repo: values.repo } : {}) };
+  return command === 'staged' ? runStaged(opts, io()) : runHistory(positionals, opts, io());
 }
 
 async function main(argv: string[]): Promise<number> {
   debug = argv.includes('--debug');
-  const fast = await fastStaged(argv);
+  const fast = await fastPath(argv);
   if (fast !== undefined) return fast;
   const { default: yargs } = await import('yargs');
   let code = 0;

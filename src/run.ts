@@ -14,6 +14,7 @@ import { renderSarif } from './report/sarif.js';
 import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
 import type { VerifyOptions } from './verify/index.js';
+import type { Detector } from './engine/detect.js';
 import { findConfig, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { allowlistFilter } from './filters/allowlist.js';
@@ -83,8 +84,11 @@ export interface ScanExtra {
   finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]>;
 }
 
+/** A source that scans by itself (push-style), given the detector. */
+export type PushScan = (detector: Detector, stats: ScanStats, onItem: () => void) => Promise<Finding[]>;
+
 /** Scan the items of a source, filter, verify and report; returns the exit code. */
-export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceItem>, opts: CommonOptions, io: RunIO, extra: ScanExtra = {}): Promise<number> {
+export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceItem> | PushScan, opts: CommonOptions, io: RunIO, extra: ScanExtra = {}): Promise<number> {
   const started = Date.now();
   const cfg = resolveConfig(opts, extra.configStart ?? process.cwd());
   const rules = loadRules([...(cfg?.rules ?? []), ...(opts.rules ?? [])], cfg?.disabledRules ?? []);
@@ -94,7 +98,10 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
   };
   const progress = mode === 'history' && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
-  let findings = await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
+  let findings =
+    typeof items === 'function'
+      ? await items(detector, stats, progress ? progress.tick : () => undefined)
+      : await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);
   if (cfg) findings = findings.filter(allowlistFilter(cfg.allowlist, cfg.file));

@@ -3,7 +3,7 @@
  */
 import { TextDecoder } from 'node:util';
 import { isKnownError } from './errors.js';
-import { StreamScanner } from './engine/stream.js';
+import { StreamScanner, type Positioned } from './engine/stream.js';
 import type { Detector } from './engine/detect.js';
 import { fingerprint } from './fingerprint.js';
 import { lineAllowed } from './filters/inline-allow.js';
@@ -27,14 +27,54 @@ export interface ItemResult {
   binary: boolean;
 }
 
-/** Scan one item; UTF-16 text (with a BOM) is transcoded, other binary content is skipped. */
-export async function scanItem(item: SourceItem, detector: Detector): Promise<ItemResult> {
-  const scanner = new StreamScanner(detector);
-  const findings: Finding[] = [];
-  let bytes = 0;
-  let first = true;
-  let utf16: TextDecoder | undefined;
-  const take = (found: ReturnType<StreamScanner['push']>): void => {
+/**
+ * Synchronous scanning of one item's pieces: binary probe, UTF-16 transcoding, the streaming
+ * detector, and the per-line filters. Used by the async `scanItem` and by push-style sources.
+ */
+export class ItemScanner {
+  readonly findings: Finding[] = [];
+  bytes = 0;
+  binary = false;
+  private first = true;
+  private utf16: TextDecoder | undefined;
+  private readonly scanner: StreamScanner;
+
+  constructor(
+    private readonly item: Pick<SourceItem, 'path' | 'lineFilter' | 'blob'>,
+    detector: Detector,
+  ) {
+    this.scanner = new StreamScanner(detector);
+  }
+
+  /** Feed a piece; returns false once the content is known to be binary (stop feeding). */
+  push(piece: Buffer): boolean {
+    this.bytes += piece.length;
+    if (this.binary) return false;
+    if (this.first) {
+      this.first = false;
+      const bom = piece.length >= 2 ? (piece[0]! << 8) | piece[1]! : 0;
+      if (bom === 0xfffe || bom === 0xfeff) {
+        this.utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
+      } else if (piece.subarray(0, BINARY_PROBE).includes(0)) {
+        this.binary = true;
+        return false;
+      }
+    }
+    if (this.utf16) piece = Buffer.from(this.utf16.decode(piece, { stream: true }), 'utf8');
+    this.take(this.scanner.push(piece));
+    return true;
+  }
+
+  end(): ItemResult {
+    if (!this.binary) {
+      if (this.utf16) this.take(this.scanner.push(Buffer.from(this.utf16.decode(), 'utf8')));
+      this.take(this.scanner.end());
+    }
+    return { findings: this.findings, bytes: this.bytes, binary: this.binary };
+  }
+
+  private take(found: Positioned[]): void {
+    const item = this.item;
     for (const c of found) {
       if (item.lineFilter && !item.lineFilter(c.line)) continue;
       if (lineAllowed(c.lineText)) continue;
@@ -49,26 +89,18 @@ export async function scanItem(item: SourceItem, detector: Detector): Promise<It
       };
       if (c.encoding) f.encoding = c.encoding;
       if (item.blob) f.blob = item.blob;
-      findings.push(f);
+      this.findings.push(f);
     }
-  };
-  for await (let piece of item.read()) {
-    bytes += piece.length;
-    if (first) {
-      first = false;
-      const bom = piece.length >= 2 ? (piece[0]! << 8) | piece[1]! : 0;
-      if (bom === 0xfffe || bom === 0xfeff) {
-        utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
-      } else if (piece.subarray(0, BINARY_PROBE).includes(0)) {
-        return { findings, bytes, binary: true };
-      }
-    }
-    if (utf16) piece = Buffer.from(utf16.decode(piece, { stream: true }), 'utf8');
-    take(scanner.push(piece));
   }
-  if (utf16) take(scanner.push(Buffer.from(utf16.decode(), 'utf8')));
-  take(scanner.end());
-  return { findings, bytes, binary: false };
+}
+
+/** Scan one item; UTF-16 text (with a BOM) is transcoded, other binary content is skipped. */
+export async function scanItem(item: SourceItem, detector: Detector): Promise<ItemResult> {
+  const s = new ItemScanner(item, detector);
+  for await (const piece of item.read()) {
+    if (!s.push(piece)) break;
+  }
+  return s.end();
 }
 
 /** Scan every item, a few at a time; returns findings in a stable order. */

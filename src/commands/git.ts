@@ -3,10 +3,11 @@ import { NotionGuardError } from '../errors.js';
 import { gitText } from '../git/exec.js';
 import { commitInfo, findProvenance } from '../git/provenance.js';
 import { isShallow, openRepo, openRepoForHistory } from '../git/repo.js';
-import { historySource } from '../sources/history.js';
+import { scanHistory } from '../sources/history.js';
 import { stagedSource } from '../sources/staged.js';
 import { scanAndReport, type CommonOptions, type RunIO } from '../run.js';
-import type { Finding } from '../types.js';
+import type { Finding, ScanStats } from '../types.js';
+import type { Detector } from '../engine/detect.js';
 import { fingerprint } from '../fingerprint.js';
 import { sortFindings } from '../scan.js';
 
@@ -40,8 +41,8 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
   const commits = Number(await gitText(['rev-list', '--count', ...revs, '--'], { cwd: repo.cwd }).catch(async (e: unknown) => {
     throw e instanceof NotionGuardError ? new NotionGuardError('git', e.message.replace('git rev-list failed: ', 'bad revision range: ')) : e;
   }));
-  return scanAndReport('history', historySource(repo, revs), opts, io, {
-    concurrency: 1,
+  const scan = (detector: Detector, stats: ScanStats, onBlob: () => void) => scanHistory(repo, revs, detector, stats, { onBlob }).then(sortFindings);
+  return scanAndReport('history', scan, opts, io, {
     configStart: repo.cwd,
     stats: { commits: Number.isFinite(commits) ? commits : 0 },
     finish: async (findings: Finding[]) => {

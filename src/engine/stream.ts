@@ -71,7 +71,8 @@ export class StreamScanner {
       .sort((a, b) => a.offset - b.offset || a.anchor - b.anchor);
     const cursor = { pos: from, line: this.line };
     const out = found.map((c) => this.position(win, from, cursor, c));
-    this.advance(win, from, limit);
+    // At the end there is no next window to keep counting for.
+    if (!final) this.advance(win, from, limit);
     this.committed = this.base + limit;
     const keepFrom = Math.max(0, limit - KEEP);
     // Copy so the big window can be collected.
