@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { TestRepo } from '../helpers/git-repo.js';
+import { TokenFactory } from '../helpers/tokens.js';
+
+const f = new TokenFactory(71);
+
+describe('rules command', () => {
+  it('lists the active rules and runs their examples', () => {
+    const list = runCli(['rules']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^notion-api-token\n/);
+    expect(list.stdout).toContain('notion-legacy-token');
+    const test = runCli(['rules', 'test']);
+    expect(test.code).toBe(0);
+    expect(test.stdout.trim()).toMatch(/^\d+ passed, 0 failed$/);
+    const json = JSON.parse(runCli(['rules', '--format', 'json']).stdout);
+    expect(json.map((r: { id: string }) => r.id)).toEqual(['notion-api-token', 'notion-legacy-token']);
+  });
+});
+
+describe('baseline command', () => {
+  it('records the history of a repository with a past, so only new leaks are reported', () => {
+    const r = new TestRepo();
+    try {
+      const old = f.ntn();
+      r.commit('old leak', { 'legacy.env': `T=${old}\n` });
+      const b = runCli(['baseline'], { cwd: r.path });
+      expect(b.code).toBe(0);
+      const file = join(r.path, '.notion-guard-baseline.json');
+      expect(readFileSync(file, 'utf8')).not.toContain(old);
+      expect(runCli(['history', '--baseline', file], { cwd: r.path }).code).toBe(0);
+      r.commit('new leak', { 'new.env': `T=${f.ntn()}\n` });
+      const h = runCli(['history', '--baseline', file, '--format', 'json'], { cwd: r.path });
+      expect(h.code).toBe(1);
+      expect(JSON.parse(h.stdout).findings.map((x: { file: string }) => x.file)).toEqual(['new.env']);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
+describe('help', () => {
+  it('lists every command, and each command has its own help with examples', () => {
+    const h = runCli(['--help']);
+    expect(h.code).toBe(0);
+    for (const c of ['staged', 'history', 'dir', 'stdin', 'verify', 'install', 'baseline', 'rules']) expect(h.stdout).toContain(`notion-guard ${c}`);
+    for (const c of ['staged', 'history', 'dir', 'stdin', 'verify']) {
+      const ch = runCli([c, '--help']);
+      expect(ch.code, c).toBe(0);
+      expect(ch.stdout, c).toMatch(/Examples:/);
+      expect(ch.stdout, c).toContain('--format');
+    }
+  });
+  it('prints the version', () => {
+    expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
