@@ -81,9 +81,13 @@ function toCommon(a: Record<string, unknown>): CommonOptions {
 
 class UsageError extends Error {}
 
+let stdoutClosed = false;
+
 function io(): RunIO {
   return {
-    stdout: (s) => process.stdout.write(s),
+    stdout: (s) => {
+      if (!stdoutClosed) process.stdout.write(s);
+    },
     stderr: (s) => process.stderr.write(s),
     stdin: process.stdin,
     env: process.env,
@@ -271,9 +275,22 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // An interrupted scan did not finish: exit 2 (never 0), and leave no partial report.
+    void import('./output.js').then(({ removePendingOutputs }) => {
+      removePendingOutputs();
+      process.stderr.write(`notion-guard: error: interrupted (${signal}); the scan did not finish\n`);
+      process.exit(2);
+    });
+  });
+}
+
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  // `notion-guard … | head`: the reader left; stop quietly.
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  // `notion-guard … | head`: the reader left. Stop writing, but finish with the scan's own exit code
+  // (a leak must not turn into exit 0 because the output was cut short).
+  if (e.code === 'EPIPE') stdoutClosed = true;
+  else fail(`cannot write to standard output: ${e.code ?? e.message}`);
 });
 
 main(process.argv.slice(2)).then(
@@ -281,7 +298,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || isKnownError(e)) fail(e.message, e);
+    if (e instanceof UsageError || isKnownError(e)) fail(e.message);
     fail(`unexpected error: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)`, e);
   },
 );

@@ -114,15 +114,40 @@ export async function scanItems(
   const findings: Finding[] = [];
   const running = new Set<Promise<void>>();
   let fatal: unknown;
+  const record = (r: ItemResult): void => {
+    stats.bytes += r.bytes;
+    if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
+    else stats.files++;
+    findings.push(...r.findings);
+  };
+  const warnUnreadable = (item: SourceItem, e: unknown): void => {
+    const msg = `cannot read ${item.path}: ${describeFsError(e)}`;
+    (stats.warnings ??= []).push(msg);
+    opts.warn?.(msg);
+  };
   for await (const item of items) {
     if (fatal) break;
+    if (item.readSmallSync) {
+      // Small files: read and scan synchronously, no promise per file.
+      let data: Buffer | undefined;
+      try {
+        data = item.readSmallSync();
+      } catch (e) {
+        warnUnreadable(item, e);
+        continue;
+      }
+      if (data) {
+        const s = new ItemScanner(item, detector);
+        s.push(data);
+        record(s.end());
+        opts.onItem?.(item, data.length);
+        continue;
+      }
+    }
     const p = (async () => {
       try {
         const r = await scanItem(item, detector);
-        stats.bytes += r.bytes;
-        if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
-        else stats.files++;
-        findings.push(...r.findings);
+        record(r);
         opts.onItem?.(item, r.bytes);
       } catch (e) {
         // Source failures (git died, a corrupt object) end the scan: a partial pass must not look clean.
@@ -130,9 +155,7 @@ export async function scanItems(
           fatal ??= e;
           return;
         }
-        const msg = `cannot read ${item.path}: ${describeFsError(e)}`;
-        (stats.warnings ??= []).push(msg);
-        opts.warn?.(msg);
+        warnUnreadable(item, e);
       }
     })();
     running.add(p);

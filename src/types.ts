@@ -104,4 +104,9 @@ export interface SourceItem {
   lineFilter?: (line: number) => boolean;
   /** For history scans: the blob id, used to attach provenance after the scan. */
   blob?: string;
+  /**
+   * For small files: the whole content at once, synchronously (undefined when the file is too big,
+   * and the caller then streams it with read()). The buffer is reused: scan it before the next call.
+   */
+  readSmallSync?: () => Buffer | undefined;
 }

@@ -1,5 +1,6 @@
 /** `notion-guard dir [PATH…]` and `notion-guard stdin`. */
 import { directorySource } from '../sources/directory.js';
+import { sanitize } from '../report/sanitize.js';
 import { stdinSource } from '../sources/stdin.js';
 import { scanAndReport, type CommonOptions, type DirOptions, type RunIO } from '../run.js';
 
@@ -7,6 +8,9 @@ export function runDir(paths: readonly string[], opts: DirOptions, io: RunIO): P
   const items = directorySource(paths, {
     ...(opts.include ? { include: opts.include } : {}),
     ...(opts.exclude ? { exclude: opts.exclude } : {}),
+    warn: (m) => {
+      if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
+    },
   });
   return scanAndReport('dir', items, opts, io);
 }

@@ -1,15 +1,14 @@
 /**
- * The `dir` source: files on disk under the given paths. `.git/` is skipped; symlinks met during the
- * walk are not followed (a link's target inside the tree is scanned on its own; one outside the tree
- * must not be reached); paths given on the command line are taken as they are, like grep does.
+ * The `dir` source: files on disk under the given paths (walk.ts); paths given on the command line
+ * are taken as they are, like grep does, and reported with grep's prefix.
  */
 import { stat } from 'node:fs/promises';
-import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { NotionGuardError } from '../errors.js';
 import { describeFsError } from '../fs-errors.js';
 import type { SourceItem } from '../types.js';
-import { readFilePieces } from './read-file.js';
+import { readFilePieces, readSmallFileSync } from './read-file.js';
+import { walkFiles } from './walk.js';
 
 export interface DirectoryOptions {
   include?: readonly string[];
@@ -24,13 +23,19 @@ function displayPrefix(operand: string | undefined): string {
   return (trimmed === '' ? '' : trimmed) + '/';
 }
 
-function toGlobIgnores(patterns: readonly string[]): string[] {
-  return patterns.flatMap((p) => (p.includes('/') ? [p, `${p}/**`] : [`**/${p}`, `**/${p}/**`]));
-}
-
 export async function* directorySource(operands: readonly string[], opts: DirectoryOptions = {}): AsyncIterable<SourceItem> {
-  const includes = opts.include && opts.include.length > 0 ? picomatch([...opts.include], { dot: true, basename: true }) : undefined;
-  const excludes = opts.exclude && opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true, basename: true }) : undefined;
+  // A pattern without `/` matches a name anywhere (like grep --include); one with `/`, the path.
+  // (picomatch's `basename` option breaks patterns that do contain a slash, so split them.)
+  const pm = (globs: readonly string[] | undefined) => {
+    if (!globs || globs.length === 0) return undefined;
+    const byName = globs.filter((g) => !g.includes('/'));
+    const byPath = globs.filter((g) => g.includes('/'));
+    const name = byName.length ? picomatch(byName, { dot: true }) : undefined;
+    const path = byPath.length ? picomatch(byPath, { dot: true }) : undefined;
+    return (rel: string): boolean => (name?.(rel.slice(rel.lastIndexOf('/') + 1)) ?? false) || (path?.(rel) ?? false);
+  };
+  const includes = pm(opts.include);
+  const excludes = pm(opts.exclude);
   const roots = operands.length === 0 ? [undefined] : operands;
   for (const operand of roots) {
     const root = operand ?? '.';
@@ -41,28 +46,17 @@ export async function* directorySource(operands: readonly string[], opts: Direct
       throw new NotionGuardError('io', `cannot read ${root}: ${describeFsError(e)}`);
     }
     if (st.isFile()) {
-      yield { path: root, read: () => readFilePieces(root) };
+      yield { path: root, read: () => readFilePieces(root), readSmallSync: () => readSmallFileSync(root) };
       continue;
     }
     if (!st.isDirectory()) throw new NotionGuardError('io', `not a file or directory: ${root}`);
     const prefix = displayPrefix(operand);
-    const stream = fg.stream('**', {
-      cwd: root,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      ignore: ['**/.git', '**/.git/**', ...toGlobIgnores(opts.exclude ?? [])],
-      objectMode: true,
-      suppressErrors: true,
-      unique: true,
-    }) as AsyncIterable<{ path: string; dirent: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean } }>;
-    for await (const entry of stream) {
-      if (!entry.dirent.isFile() || entry.dirent.isSymbolicLink()) continue;
-      const rel = entry.path;
+    const walk = walkFiles(root, { ...(excludes ? { skipDir: excludes } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
+    for (const rel of walk) {
       if (includes && !includes(rel)) continue;
       if (excludes && excludes(rel)) continue;
       const full = root.endsWith('/') ? root + rel : `${root}/${rel}`;
-      yield { path: prefix + rel, read: () => readFilePieces(full) };
+      yield { path: prefix + rel, read: () => readFilePieces(full), readSmallSync: () => readSmallFileSync(full) };
     }
   }
 }

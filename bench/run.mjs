@@ -1,0 +1,124 @@
+// `npm run bench`: notion-guard against floors (git's own output, ripgrep, cat) on the same inputs,
+// several runs each, medians and ratios, MB/s, commits/s, peak RSS; and a recall check (a fast
+// scanner that misses is not fast). Not part of `npm test`: nothing there depends on wall-clock time.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, buildHistory, buildStaged, buildTree, rng, token } from './datasets.mjs';
+
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const NODE = process.execPath;
+
+function ensureRipgrep() {
+  if (spawnSync('rg', ['--version']).status === 0) return;
+  console.error('bench: installing ripgrep from apt (the dir floor)…');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'ripgrep'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('cannot install ripgrep');
+}
+
+/** Run a shell command under GNU time: wall seconds and peak RSS (KB). */
+function measure(cmd, cwd) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', cmd], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [secs, kb] = last.split(' ').map(Number);
+  if (!(secs >= 0)) throw new Error(`cannot time: ${cmd}\n${r.stderr}`);
+  return { secs, kb };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function bench(label, cmd, cwd) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(measure(cmd, cwd));
+  return { label, secs: median(runs.map((r) => r.secs)), kb: Math.max(...runs.map((r) => r.kb)) };
+}
+
+function foundAll(args, cwd, planted) {
+  const r = spawnSync(NODE, [CLI, ...args, '--format', 'json', '--show-secrets', '--no-config'], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 1 && r.status !== 0) throw new Error(`notion-guard failed: ${r.stderr}`);
+  const found = new Set(JSON.parse(r.stdout).findings.map((f) => f.secret));
+  const missed = planted.filter((t) => !found.has(t));
+  return { planted: planted.length, found: planted.length - missed.length, missed: missed.length };
+}
+
+const rows = [];
+const checks = [];
+function row(group, ng, floor, extra = '') {
+  rows.push({ group, ng, floor, ratio: ng.secs / floor.secs, extra });
+}
+
+mkdirSync(ROOT, { recursive: true });
+ensureRipgrep();
+if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+
+// dir
+const tree = buildTree();
+const mb = tree.bytes / 1e6;
+const ngDir = bench('notion-guard dir', `${NODE} ${CLI} dir --no-config . > /dev/null`, tree.dir);
+const rg = bench("rg -uu 'ntn_…|secret_…'", `rg -uu --no-messages -e 'ntn_[A-Za-z0-9]{46}|secret_[A-Za-z0-9]{43}' . > /dev/null`, tree.dir);
+const cat = bench('cat every file', `find . -type f -print0 | xargs -0 cat > /dev/null`, tree.dir);
+row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, rg, `${(mb / ngDir.secs).toFixed(0)} MB/s`);
+row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, cat);
+checks.push(['dir', foundAll(['dir', '.'], tree.dir, tree.planted)]);
+
+// history
+const hist = buildHistory();
+const hmb = hist.blobBytes / 1e6;
+const ngHist = bench('notion-guard history', `${NODE} ${CLI} history --no-config > /dev/null`, hist.dir);
+const gitlog = bench('git log -p --all', 'git log -p --all > /dev/null', hist.dir);
+const catfile = bench('git cat-file --batch-all-objects --batch', 'git cat-file --batch-all-objects --batch > /dev/null', hist.dir);
+row(`history (${hist.commits} commits, ${hmb.toFixed(0)} MB blobs)`, ngHist, gitlog, `${(hmb / ngHist.secs).toFixed(0)} MB/s, ${(hist.commits / ngHist.secs).toFixed(0)} commits/s`);
+row(`history (${hist.commits} commits, ${hmb.toFixed(0)} MB blobs)`, ngHist, catfile);
+checks.push(['history', foundAll(['history'], hist.dir, hist.planted)]);
+
+// staged
+for (const kind of ['small', 'large']) {
+  const st = buildStaged(kind, tree.dir);
+  const ng = bench('notion-guard staged', `${NODE} ${CLI} staged --no-config > /dev/null`, st.dir);
+  const floor =
+    kind === 'small'
+      ? bench('node -e 0; git diff --cached', `${NODE} -e 0; git diff --cached > /dev/null`, st.dir)
+      : bench('git diff --cached + staged blobs', `git diff --cached > /dev/null; git ls-files -s | awk '{print $2}' | git cat-file --batch > /dev/null`, st.dir);
+  row(`staged (${kind}: ${st.files} files)`, ng, floor);
+  checks.push([`staged ${kind}`, foundAll(['staged'], st.dir, st.planted)]);
+}
+
+// memory on huge inputs
+const big = join(ROOT, 'big');
+mkdirSync(big, { recursive: true });
+const r = rng(505);
+const hugeFile = join(big, 'huge.log');
+const longLine = join(big, 'one-line.min.js');
+const hugeToken = token(r);
+const lineToken = token(r);
+if (!existsSync(hugeFile) || statSync(hugeFile).size < 1e9) {
+  const fd = openSync(hugeFile, 'w');
+  const block = Buffer.from('2026-01-01T00:00:00Z INFO request handled in 12ms path=/api/v1/items?id=42\n'.repeat(13_000));
+  for (let written = 0; written < 1e9; written += block.length) writeSync(fd, block);
+  closeSync(fd);
+  const fd2 = openSync(longLine, 'w');
+  const chunk = Buffer.from('function(e){return e&&e.__esModule?e:{default:e}};'.repeat(20_000));
+  for (let written = 0; written < 1e8; written += chunk.length) writeSync(fd2, chunk);
+  closeSync(fd2);
+}
+execFileSync('sh', ['-c', `printf '\\nNOTION_TOKEN=%s\\n' '${hugeToken}' >> huge.log; printf 'var t="%s";' '${lineToken}' >> one-line.min.js`], { cwd: big });
+const hugeRun = measure(`${NODE} ${CLI} dir --no-config huge.log > /dev/null`, big);
+const lineRun = measure(`${NODE} ${CLI} dir --no-config one-line.min.js > /dev/null`, big);
+checks.push(['1 GB file', foundAll(['dir', 'huge.log'], big, [hugeToken])]);
+checks.push(['100 MB single line', foundAll(['dir', 'one-line.min.js'], big, [lineToken])]);
+
+const fmt = (m) => `${m.secs.toFixed(2)} s, ${(m.kb / 1024).toFixed(0)} MB`;
+console.log(`\nnotion-guard benchmark — ${RUNS} runs each, medians (wall time, peak RSS); ratio = notion-guard / floor\n`);
+console.log('| input | notion-guard | floor | floor time | ratio | throughput |');
+console.log('|---|---|---|---|---|---|');
+for (const x of rows) console.log(`| ${x.group} | ${fmt(x.ng)} | ${x.floor.label} | ${fmt(x.floor)} | ${x.ratio.toFixed(2)}x | ${x.extra} |`);
+console.log(`| 1 GB file | ${fmt(hugeRun)} | | | | ${(1000 / hugeRun.secs).toFixed(0)} MB/s |`);
+console.log(`| 100 MB single line | ${fmt(lineRun)} | | | | ${(100 / lineRun.secs).toFixed(0)} MB/s |`);
+console.log('\nrecall on planted tokens:');
+for (const [name, c] of checks) console.log(`  ${name}: ${c.found}/${c.planted} found${c.missed ? `  (MISSED ${c.missed})` : ''}`);
+if (checks.some(([, c]) => c.missed)) process.exitCode = 1;
