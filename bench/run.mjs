@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 
 import { join } from 'node:path';
 import { ROOT, buildHistory, buildStaged, buildTree, rng, token } from './datasets.mjs';
 
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const CLI = new URL('../dist/bin/cli.js', import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const NODE = process.execPath;
 

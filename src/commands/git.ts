@@ -5,6 +5,7 @@ import { commitInfo, findProvenance } from '../git/provenance.js';
 import { isShallow, openRepo, openRepoForHistory } from '../git/repo.js';
 import { scanHistory } from '../sources/history.js';
 import { stagedSource } from '../sources/staged.js';
+import { stagedEntries } from '../git/diff.js';
 import { scanAndReport, type CommonOptions, type RunIO } from '../run.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { Detector } from '../engine/detect.js';
@@ -17,8 +18,12 @@ export interface GitCommandOptions extends CommonOptions {
 }
 
 export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<number> {
-  const repo = await openRepo(opts.repo ?? process.cwd());
-  return scanAndReport('staged', stagedSource(repo), opts, io, { concurrency: 1, configStart: repo.top });
+  const cwd = opts.repo ?? process.cwd();
+  // Start the diffs while the repository is being checked: the hook's time is mostly spawning git.
+  const listed = stagedEntries({ cwd, top: cwd });
+  listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
+  const repo = await openRepo(cwd);
+  return scanAndReport('staged', stagedSource(repo, listed), opts, io, { concurrency: 1, configStart: repo.top });
 }
 
 export interface HistoryOptions extends GitCommandOptions {

@@ -4,7 +4,7 @@
  * zero-context patch, whose sections come in the same order as the raw entries).
  */
 import { NotionGuardError } from '../errors.js';
-import { git, gitError, spawnGit } from './exec.js';
+import { GIT_MISSING, git, gitError, gitMissing, spawnGit } from './exec.js';
 import type { Repo } from './repo.js';
 
 export interface StagedEntry {
@@ -18,7 +18,9 @@ export interface StagedEntry {
 const COMMON = ['--cached', '--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '--diff-filter=ACMRT', '-M'];
 
 export async function stagedEntries(repo: Repo): Promise<StagedEntry[]> {
-  const raw = (await git(['diff', ...COMMON, '--raw', '-z', '--no-abbrev'], { cwd: repo.cwd })).stdout.toString('utf8');
+  // The two diffs are independent: run them at once (the hook's latency is mostly process start-up).
+  const [rawOut, hunks] = await Promise.all([git(['diff', ...COMMON, '--raw', '-z', '--no-abbrev'], { cwd: repo.cwd }), readHunks(repo)]);
+  const raw = rawOut.stdout.toString('utf8');
   const entries: StagedEntry[] = [];
   const fields = raw.split('\0');
   for (let i = 0; i < fields.length - 1; ) {
@@ -29,30 +31,34 @@ export async function stagedEntries(repo: Repo): Promise<StagedEntry[]> {
     const path = fields[i++]!;
     entries.push({ path, blob: m[4]!, mode: m[2]!, added: [] });
   }
-  if (entries.length === 0) return entries;
-  await readHunks(repo, entries);
+  if (hunks.length !== entries.length) throw new NotionGuardError('git', `git diff listed ${entries.length} files but patched ${hunks.length}`);
+  entries.forEach((e, i) => (e.added = hunks[i]!));
   return entries;
 }
 
 /** Stream the patch, keeping only section and hunk headers (content lines may be megabytes long). */
-async function readHunks(repo: Repo, entries: StagedEntry[]): Promise<void> {
+async function readHunks(repo: Repo): Promise<[number, number][][]> {
+  const sections: [number, number][][] = [];
   const args = ['diff', ...COMMON, '-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/'];
   const child = spawnGit(args, repo.cwd);
   let stderr = '';
+  let spawnError: unknown;
+  child.on('error', (e) => (spawnError = e));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let section = -1;
   let atLineStart = true;
   let head = '';
   const HEAD_MAX = 512;
   const onLine = (line: string): void => {
-    if (line.startsWith('diff --git ')) section++;
-    else if (line.startsWith('@@ ') && section >= 0) {
+    if (line.startsWith('diff --git ')) {
+      section++;
+      sections.push([]);
+    } else if (line.startsWith('@@ ') && section >= 0) {
       const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      const entry = entries[section];
-      if (h && entry) {
+      if (h) {
         const start = Number(h[1]);
         const count = h[2] === undefined ? 1 : Number(h[2]);
-        if (count > 0) entry.added.push([start, start + count - 1]);
+        if (count > 0) sections[section]!.push([start, start + count - 1]);
       }
     }
   };
@@ -77,11 +83,12 @@ async function readHunks(repo: Repo, entries: StagedEntry[]): Promise<void> {
     }
   }
   const code: number = await new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
+    if (child.exitCode !== null || spawnError) resolve(child.exitCode ?? 128);
     else child.on('close', (c) => resolve(c ?? 128));
   });
+  if (spawnError) throw new NotionGuardError('git', gitMissing(spawnError) ? GIT_MISSING : `cannot run git: ${(spawnError as Error).message}`);
   if (code !== 0) throw gitError(args, stderr, `exit ${code}`);
-  if (section + 1 !== entries.length) throw new NotionGuardError('git', `git diff listed ${entries.length} files but patched ${section + 1}`);
+  return sections;
 }
 
 export function lineFilterFor(added: [number, number][]): (line: number) => boolean {

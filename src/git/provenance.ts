@@ -24,6 +24,7 @@ export async function findProvenance(repo: Repo, revs: readonly string[], blobs:
   const args = ['log', ...revs, '--raw', '-z', '--no-abbrev', '-m', '--no-renames', '--format=%x01%H', '--'];
   const child = spawnGit(args, repo.cwd);
   let stderr = '';
+  child.on('error', () => undefined); // a spawn failure surfaces as a non-zero close below
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let commit = '';
   let age = 0;

@@ -1,13 +1,14 @@
 /** Loading rule files: read, parse (TOML), validate, compile. The only I/O of rules/. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
 import { parse, TomlError } from 'smol-toml';
 import { NotionGuardError } from '../errors.js';
 import type { Rule } from '../types.js';
 import { validateRuleFile } from './schema.js';
 
 /** The rules shipped with the package (top-level `rules/`). */
-export const SHIPPED_RULES = fileURLToPath(new URL('../../rules/notion.toml', import.meta.url));
+export const SHIPPED_RULES = join(PACKAGE_ROOT, 'rules', 'notion.toml');
 
 export function parseRuleFile(text: string, file: string): Rule[] {
   let doc: Record<string, unknown>;

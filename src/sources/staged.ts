@@ -5,11 +5,11 @@
  */
 import type { SourceItem } from '../types.js';
 import { CatFile } from '../git/cat-file.js';
-import { lineFilterFor, stagedEntries } from '../git/diff.js';
+import { lineFilterFor, stagedEntries, type StagedEntry } from '../git/diff.js';
 import type { Repo } from '../git/repo.js';
 
-export async function* stagedSource(repo: Repo): AsyncIterable<SourceItem> {
-  const entries = (await stagedEntries(repo)).filter((e) => e.added.length > 0 && e.mode !== '160000');
+export async function* stagedSource(repo: Repo, listed?: Promise<StagedEntry[]>): AsyncIterable<SourceItem> {
+  const entries = (await (listed ?? stagedEntries(repo))).filter((e) => e.added.length > 0 && e.mode !== '160000');
   if (entries.length === 0) return;
   const cat = new CatFile(repo);
   try {
