@@ -34,7 +34,8 @@ function common<T>(y: Argv<T>) {
     .option('verify-budget', { type: 'number', describe: 'seconds for the whole verification (default 60)' })
     .option('config', { type: 'string', describe: 'config file (default: .notion-guard.toml at the repository root); --no-config ignores it' })
     .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
-    .option('baseline-create', { type: 'string', describe: 'record today\'s findings in this baseline file and exit 0' });
+    .option('baseline-create', { type: 'string', describe: 'record today\'s findings in this baseline file and exit 0' })
+    .option('repository', { type: 'string', describe: 'repository name for the report (default: $GITHUB_REPOSITORY), so reports of many runs merge cleanly' });
 }
 
 function toCommon(a: Record<string, unknown>): CommonOptions {
@@ -63,6 +64,7 @@ function toCommon(a: Record<string, unknown>): CommonOptions {
   }
   if (typeof a.baseline === 'string') o.baseline = a.baseline;
   if (typeof a['baseline-create'] === 'string') o.baselineCreate = a['baseline-create'];
+  if (typeof a.repository === 'string' && a.repository !== '') o.repository = a.repository;
   if (a.verify || a._verifyCommand) {
     const rate = (a['verify-rate'] as number | undefined) ?? 3;
     const timeout = (a['verify-timeout'] as number | undefined) ?? 10;
@@ -130,6 +132,7 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
         'no-config': { type: 'boolean' },
         baseline: { type: 'string' },
         output: { type: 'string' },
+        repository: { type: 'string' },
       },
     }));
   } catch {
@@ -144,6 +147,7 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     'decode-depth': 2,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+    ...(values.repository !== undefined ? { repository: values.repository } : {}),
     ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
   };
   const { runStaged, runHistory } = await import('./commands/git.js');
@@ -227,6 +231,18 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .command(
+      'merge <reports..>',
+      'merge JSON reports of many runs (e.g. one per repository) into one',
+      (y) => y.positional('reports', { type: 'string', array: true, demandOption: true })
+        .option('output', { type: 'string', describe: 'write the merged report to FILE' })
+        .option('quiet', { type: 'boolean', default: false })
+        .example('$0 merge reports/*/report.json --output org.json', 'after an organisation-wide matrix'),
+      (a) => act(async () => {
+        const { runMerge } = await import('./commands/merge.js');
+        return runMerge(a.reports ?? [], { quiet: a.quiet, ...(a.output ? { output: a.output } : {}) }, io());
+      })(),
+    )
+    .command(
       'install',
       'add the pre-commit hook (husky\'s .husky/pre-commit, or core.hooksPath / .git/hooks)',
       (y) => y.option('repo', { type: 'string', describe: 'the repository (default: the current one)' })
@@ -260,7 +276,7 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .example(EXAMPLES)
-    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, baseline, rules (see --help)')
+    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, baseline, rules, merge (see --help)')
     .strict()
     .recommendCommands()
     .help()

@@ -50,6 +50,8 @@ export interface CommonOptions {
   config?: string | false;
   baseline?: string;
   baselineCreate?: string;
+  /** The repository's name (e.g. owner/name) for the report, so reports of many runs merge cleanly. */
+  repository?: string;
 }
 
 export interface DirOptions extends CommonOptions {
@@ -137,8 +139,10 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
 
 export function emitReport(result: ScanResult, rules: readonly Rule[], opts: CommonOptions, io: RunIO): void {
   let rendered: string;
-  if (opts.format === 'json') rendered = renderJson(result, { showSecrets: opts.showSecrets });
-  else if (opts.format === 'sarif') rendered = renderSarif(result, rules, { showSecrets: opts.showSecrets });
+  const repository = opts.repository ?? (io.env.GITHUB_REPOSITORY || undefined);
+  const meta = { showSecrets: opts.showSecrets, ...(repository ? { repository } : {}) };
+  if (opts.format === 'json') rendered = renderJson(result, meta);
+  else if (opts.format === 'sarif') rendered = renderSarif(result, rules, meta);
   else rendered = renderText(result, { showSecrets: opts.showSecrets, color: opts.output ? false : useColor(opts, io) });
   if (opts.output) {
     writeAtomic(opts.output, rendered);

@@ -5,6 +5,8 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export interface ReportOptions {
   showSecrets: boolean;
+  /** Present when known (--repository or GITHUB_REPOSITORY): which repository the report covers. */
+  repository?: string;
 }
 
 export function findingToJson(f: Finding, opts: ReportOptions): Record<string, unknown> {
@@ -27,6 +29,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
   const report = {
     version: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    ...(opts.repository ? { repository: opts.repository } : {}),
     findings: result.findings.map((f) => findingToJson(f, opts)),
     stats: {
       files: result.stats.files,

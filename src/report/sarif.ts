@@ -29,7 +29,7 @@ function uri(file: string): string {
   return clean.startsWith('/') ? `file://${enc}` : enc;
 }
 
-export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { showSecrets: boolean }): string {
+export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { showSecrets: boolean; repository?: string }): string {
   const used = [...rules];
   const index = new Map(used.map((r, i) => [r.id, i]));
   const sarif = {
@@ -42,7 +42,6 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
             name: TOOL_NAME,
             version: TOOL_VERSION,
             semanticVersion: TOOL_VERSION,
-            informationUri: 'https://www.npmjs.com/package/notion-guard',
             rules: used.map((r) => ({
               id: r.id,
               name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -55,6 +54,7 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
           },
         },
         results: result.findings.map((f) => resultFor(f, index, opts)),
+        ...(opts.repository ? { properties: { repository: opts.repository } } : {}),
       },
     ],
   };

@@ -35,7 +35,7 @@ export async function checkTokenOnce(apiUrl: string, token: string, timeoutMs: n
       headers: {
         Authorization: `Bearer ${token}`,
         'Notion-Version': NOTION_VERSION,
-        'User-Agent': `${TOOL_NAME}/${TOOL_VERSION} (secret verification; https://www.npmjs.com/package/${TOOL_NAME})`,
+        'User-Agent': `${TOOL_NAME}/${TOOL_VERSION} (secret verification)`,
         Accept: 'application/json',
       },
       signal: AbortSignal.timeout(timeoutMs),

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/tokens.js';
 
 const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS; its default export is the class.
+const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } } }).default;
 const f = new TokenFactory(61);
 let d: { path: string; cleanup: () => void };
 const t = { a: f.ntn(), b: f.legacy(), c: f.ntn() };

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The GitHub Action's scan step (action.yml), kept as a script so it can be run and tested locally.
+# Chooses what to scan from the event: the pushed range on push, the pull request's commits on
+# pull_request, full history otherwise (schedule, workflow_dispatch). Writes SARIF for code
+# scanning, prints the text report, and exits 1 on findings (2 on errors).
+#
+# Environment: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH (the event payload), GITHUB_SHA, and
+#   NG_CLI      the notion-guard command (default: notion-guard)
+#   NG_SARIF    SARIF output file (default: notion-guard.sarif; empty to skip)
+#   NG_MODE     auto | history | full (default auto)
+#   NG_ARGS     extra arguments (e.g. --verify)
+set -uo pipefail
+
+cli=${NG_CLI:-notion-guard}
+sarif=${NG_SARIF-notion-guard.sarif}
+mode=${NG_MODE:-auto}
+event=${GITHUB_EVENT_NAME:-}
+zero=0000000000000000000000000000000000000000
+range=()
+
+json_field() { # json_field FILE KEY.PATH — read a field from the event payload without jq
+  node -e 'const o=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));let v=o;for(const k of process.argv[2].split("."))v=v==null?undefined:v[k];process.stdout.write(v==null?"":String(v))' "$1" "$2"
+}
+
+if [ "$mode" = auto ] && [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "$GITHUB_EVENT_PATH" ]; then
+  case "$event" in
+    push)
+      before=$(json_field "$GITHUB_EVENT_PATH" before)
+      after=$(json_field "$GITHUB_EVENT_PATH" after)
+      after=${after:-${GITHUB_SHA:-HEAD}}
+      if [ -n "$before" ] && [ "$before" != "$zero" ] && git cat-file -e "$before^{commit}" 2>/dev/null; then
+        range=("$before..$after")
+      else
+        # A new branch (or a force-push whose old tip is gone): the commits not on any other branch.
+        range=("$after")
+      fi
+      ;;
+    pull_request|pull_request_target)
+      base=$(json_field "$GITHUB_EVENT_PATH" pull_request.base.sha)
+      head=$(json_field "$GITHUB_EVENT_PATH" pull_request.head.sha)
+      if [ -n "$base" ] && [ -n "$head" ]; then range=("$base..$head"); fi
+      ;;
+  esac
+fi
+
+if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+  echo "::warning::notion-guard: shallow checkout: history is truncated. Use actions/checkout with fetch-depth: 0."
+fi
+
+status=0
+if [ -n "$sarif" ]; then
+  # shellcheck disable=SC2086
+  $cli history "${range[@]}" --format sarif --output "$sarif" --quiet ${NG_ARGS:-}
+  status=$?
+  [ $status -le 1 ] || exit $status
+fi
+# shellcheck disable=SC2086
+$cli history "${range[@]}" --no-color ${NG_ARGS:-}
+status=$?
+exit $status

@@ -1,0 +1,24 @@
+/** `notion-guard merge REPORT…`: one JSON report from many runs. */
+import { readFileSync } from 'node:fs';
+import { NotionGuardError } from '../errors.js';
+import { describeFsError } from '../fs-errors.js';
+import { mergeReports, parseReport } from '../report/merge.js';
+import { writeAtomic } from '../output.js';
+import type { RunIO } from '../run.js';
+
+export function runMerge(files: readonly string[], opts: { output?: string; quiet: boolean }, io: RunIO): number {
+  if (files.length === 0) throw new NotionGuardError('usage', 'merge: give the JSON reports to merge');
+  const reports = files.map((f) => {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new NotionGuardError('io', `cannot read ${f}: ${describeFsError(e)}`);
+    }
+    return parseReport(text, f);
+  });
+  const out = mergeReports(reports);
+  if (opts.output) writeAtomic(opts.output, out);
+  else if (!opts.quiet) io.stdout(out);
+  return (JSON.parse(out) as { findings: unknown[] }).findings.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,167 @@
+/** Integrations as users adopt them: the npm package, the pre-commit framework, the GitHub Action. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { tempDir } from '../helpers/cli.js';
+import { TestRepo } from '../helpers/git-repo.js';
+import { TokenFactory, b64 } from '../helpers/tokens.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const f = new TokenFactory(91);
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+describe('the npm package', () => {
+  let d: { path: string; cleanup: () => void };
+  let tgz: string;
+  beforeAll(() => {
+    d = tempDir('ng-pack-');
+    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', d.path], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    tgz = join(d.path, out);
+  }, 120_000);
+  afterAll(() => d.cleanup());
+
+  it('holds only what users need', () => {
+    const files = execFileSync('tar', ['tzf', tgz], { encoding: 'utf8' }).trim().split('\n').map((x) => x.replace(/^package\//, ''));
+    expect(files).toContain('dist/bin/cli.js');
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('rules/notion.toml');
+    expect(files).toContain('README.md');
+    expect(files).toContain('LICENSE');
+    const allowed = /^(dist\/|rules\/|README\.md$|LICENSE$|package\.json$|action\.yml$|\.pre-commit-hooks\.yaml$|scripts\/action-scan\.sh$)/;
+    expect(files.filter((x) => !allowed.test(x))).toEqual([]);
+    expect(files.some((x) => x.startsWith('dist/commands/') || x === 'dist/cli.js')).toBe(false);
+  });
+
+  it('installs from the tarball, runs with npx, and imports as a typed library', () => {
+    const proj = join(d.path, 'consumer');
+    mkdirSync(proj);
+    writeFileSync(join(proj, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true,"type":"module"}\n');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tgz], { cwd: proj, stdio: 'pipe' });
+    const t = f.ntn();
+    writeFileSync(join(proj, 'leak.env'), `NOTION_TOKEN=${t}\n`);
+    const run = spawnSync('npx', ['--no-install', 'notion-guard', 'dir', 'leak.env', '--format', 'json'], { cwd: proj, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).findings[0]).toMatchObject({ file: 'leak.env', line: 1, column: 14 });
+    writeFileSync(
+      join(proj, 'use.mjs'),
+      "import { scanText, loadRules } from 'notion-guard';\nconst hits = scanText(process.argv[2]);\nconsole.log(JSON.stringify({ rules: loadRules().map((r) => r.id), hits: hits.map((h) => [h.ruleId, h.line, h.column, h.encoding ?? null]) }));\n",
+    );
+    const lib = JSON.parse(execFileSync('node', ['use.mjs', `a\nx = "${t}"\ny = ${b64(t)}`], { cwd: proj, encoding: 'utf8' }));
+    expect(lib).toEqual({ rules: ['notion-api-token', 'notion-legacy-token'], hits: [['notion-api-token', 2, 6, null], ['notion-api-token', 3, 5, 'base64']] });
+    writeFileSync(join(proj, 'use.ts'), "import { scanText, type Finding } from 'notion-guard';\nconst n: number = scanText('x').length;\nconst f: Finding | undefined = undefined;\nexport { n, f };\n");
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'use.ts'], { cwd: proj, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 180_000);
+});
+
+describe('the GitHub Action', () => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
+  const workflows = ['notion-guard.yml', 'org-audit.yml'].map((w) => [w, parse(readFileSync(join(ROOT, 'examples/workflows', w), 'utf8'))] as const);
+
+  it('action.yml is a composite action whose steps can run', () => {
+    expect(action.name).toBe('notion-guard');
+    expect(action.runs.using).toBe('composite');
+    for (const step of action.runs.steps) {
+      if (step.run) expect(step.shell).toBe('bash');
+      else expect(step.uses).toMatch(/@v\d+$/);
+    }
+    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['mode', 'sarif-file', 'args']));
+    expect(existsSync(join(ROOT, 'scripts/action-scan.sh'))).toBe(true);
+  });
+
+  it.each(workflows)('%s is a workflow of the right shape, with full history checked out', (_name, wf) => {
+    expect(wf.on).toBeTruthy();
+    for (const job of Object.values(wf.jobs) as { 'runs-on': string; steps: { uses?: string; with?: Record<string, unknown> }[] }[]) {
+      expect(job['runs-on']).toBeTruthy();
+      expect(Array.isArray(job.steps)).toBe(true);
+      for (const s of job.steps) if (s.uses?.startsWith('actions/checkout')) expect(s.with?.['fetch-depth']).toBe(0);
+    }
+  });
+
+  describe('its scan script against a real repository', () => {
+    const r = new TestRepo();
+    const old = f.ntn();
+    const fresh = f.legacy();
+    let before = '';
+    let after = '';
+    const cli = `${process.execPath} ${join(ROOT, 'dist/bin/cli.js')}`;
+    beforeAll(() => {
+      r.commit('old leak', { 'old.env': `T=${old}\n` });
+      before = r.commit('clean', { 'a.txt': 'x\n' });
+      r.commit('new leak', { 'new.yml': `key: ${fresh}\n` });
+      after = r.commit('more', { 'b.txt': 'y\n' });
+    });
+    afterAll(() => r.cleanup());
+
+    function scan(event: string, payload: object) {
+      const ev = join(r.path, '..', `event-${process.pid}-${event}.json`);
+      writeFileSync(ev, JSON.stringify(payload));
+      const sarif = join(r.path, '..', `out-${process.pid}-${event}.sarif`);
+      const res = spawnSync('bash', [join(ROOT, 'scripts/action-scan.sh')], {
+        cwd: r.path,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: ev, GITHUB_SHA: after, NG_CLI: cli, NG_SARIF: sarif },
+      });
+      const results = existsSync(sarif) ? JSON.parse(readFileSync(sarif, 'utf8')).runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri) : [];
+      return { code: res.status, out: res.stdout, results };
+    }
+
+    it('push: scans the pushed range only, writes SARIF, fails the job', () => {
+      const s = scan('push', { before, after });
+      expect(s.code).toBe(1);
+      expect(s.results).toEqual(['new.yml']);
+      expect(s.out).toContain('new.yml');
+      expect(s.out).not.toContain(old.slice(0, 12));
+    });
+
+    it('pull_request: scans the pull request commits', () => {
+      const s = scan('pull_request', { pull_request: { base: { sha: before }, head: { sha: after } } });
+      expect(s.code).toBe(1);
+      expect(s.results).toEqual(['new.yml']);
+    });
+
+    it('schedule: scans all of history', () => {
+      const s = scan('schedule', {});
+      expect(s.code).toBe(1);
+      expect(s.results.sort()).toEqual(['new.yml', 'old.env']);
+    });
+
+    it('a clean pushed range passes', () => {
+      const s = scan('push', { before: after, after });
+      expect(s.code).toBe(0);
+    });
+  });
+});
+
+describe('the pre-commit framework', () => {
+  const available = has('pre-commit');
+  it.skipIf(!available && !process.env.CI)('refuses a staged token and passes a clean commit through the real pre-commit tool', () => {
+    expect(available, 'pre-commit must be installed (apt-get install pre-commit; .ci/run does it)').toBe(true);
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const r = new TestRepo();
+    const home = tempDir('ng-pc-home-');
+    try {
+      r.write('.pre-commit-config.yaml', `repos:\n  - repo: ${ROOT}\n    rev: ${sha}\n    hooks:\n      - id: notion-guard\n`);
+      r.commit('config');
+      const env = { ...process.env, PRE_COMMIT_HOME: home.path, HOME: home.path, npm_config_cache: join(process.env.HOME ?? '/root', '.npm') };
+      const inst = spawnSync('pre-commit', ['install'], { cwd: r.path, encoding: 'utf8', env });
+      expect(inst.status, inst.stderr).toBe(0);
+      r.write('.env', `NOTION_TOKEN=${f.ntn()}\n`).git('add', '.env');
+      const refused = spawnSync('git', ['commit', '-m', 'leak'], { cwd: r.path, encoding: 'utf8', env });
+      expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain('.env:1:14');
+      r.git('rm', '-q', '--cached', '.env');
+      r.write('ok.txt', 'fine\n').git('add', 'ok.txt');
+      const ok = spawnSync('git', ['commit', '-m', 'clean'], { cwd: r.path, encoding: 'utf8', env });
+      expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    } finally {
+      r.cleanup();
+      home.cleanup();
+    }
+  }, 600_000);
+});
