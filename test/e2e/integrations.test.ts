@@ -31,7 +31,7 @@ describe('the npm package', () => {
     expect(files).toContain('rules/notion.toml');
     expect(files).toContain('README.md');
     expect(files).toContain('LICENSE');
-    const allowed = /^(dist\/|rules\/|README\.md$|LICENSE$|package\.json$|action\.yml$|\.pre-commit-hooks\.yaml$|scripts\/action-scan\.sh$)/;
+    const allowed = /^(dist\/|rules\/|README\.md$|LICENSE$|package\.json$|action\.yml$|\.pre-commit-hooks\.yaml$|scripts\/action-scan\.sh$|scripts\/postinstall\.mjs$)/;
     expect(files.filter((x) => !allowed.test(x))).toEqual([]);
     expect(files.some((x) => x.startsWith('dist/commands/') || x === 'dist/cli.js')).toBe(false);
   });
