@@ -58,3 +58,31 @@ describe('help', () => {
     expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('merge command and --repository', () => {
+  it('merges reports of many runs, keeping fingerprints and naming each repository', () => {
+    const a = new TestRepo();
+    const b = new TestRepo();
+    try {
+      const shared = f.ntn();
+      a.commit('a', { 'x.env': `T=${shared}\n` });
+      b.commit('b', { 'x.env': `T=${shared}\n`, 'y.env': `U=${f.legacy()}\n` });
+      const ra = join(a.path, 'r.json');
+      const rb = join(b.path, 'r.json');
+      expect(runCli(['history', '--repository', 'org/a', '--format', 'json', '--output', ra], { cwd: a.path }).code).toBe(1);
+      expect(runCli(['history', '--format', 'json', '--output', rb], { cwd: b.path, env: { GITHUB_REPOSITORY: 'org/b' } }).code).toBe(1);
+      expect(JSON.parse(readFileSync(ra, 'utf8')).repository).toBe('org/a');
+      const m = runCli(['merge', ra, rb, ra]);
+      expect(m.code).toBe(1);
+      const merged = JSON.parse(m.stdout);
+      expect(merged.repositories).toEqual(['org/a', 'org/b']);
+      expect(merged.findings.map((x: { repository: string; file: string }) => `${x.repository}:${x.file}`).sort()).toEqual(['org/a:x.env', 'org/b:x.env', 'org/b:y.env']);
+      const fps = merged.findings.filter((x: { file: string }) => x.file === 'x.env').map((x: { fingerprint: string }) => x.fingerprint);
+      expect(fps[0]).toBe(fps[1]);
+      expect(runCli(['merge', join(a.path, 'x.env')]).code).toBe(2);
+    } finally {
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+});
