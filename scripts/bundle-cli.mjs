@@ -7,7 +7,7 @@ import { chmodSync, rmSync } from 'node:fs';
 const out = new URL('../dist/bin/', import.meta.url).pathname;
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
+  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname, new URL('../src/parallel/scan-worker.ts', import.meta.url).pathname],
   bundle: true,
   splitting: true,
   format: 'esm',

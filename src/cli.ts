@@ -24,7 +24,7 @@ function common<T>(y: Argv<T>) {
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('color', { type: 'boolean', default: true, describe: 'color on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR honoured)' })
     .option('rules', { type: 'string', array: true, describe: 'extra rule file(s) (TOML), added to the shipped rules' })
-    .option('decode-depth', { type: 'number', default: 2, describe: 'layers of base64 to decode (0 turns decoding off)' })
+    .option('decode-depth', { type: 'number', default: 1, describe: 'layers of base64 to decode (0 turns decoding off; 2 also finds base64 of base64)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' })
     .option('verify', { type: 'boolean', default: false, describe: 'check each token found live against the Notion API (sends it there)' })
     .option('only-verified', { type: 'boolean', default: false, describe: 'with --verify: report only live tokens' })
@@ -144,7 +144,7 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     'show-secrets': values['show-secrets'] === true,
     quiet: values.quiet === true,
     color: values['no-color'] !== true,
-    'decode-depth': 2,
+    'decode-depth': 1,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
     ...(values.repository !== undefined ? { repository: values.repository } : {}),

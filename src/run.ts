@@ -15,6 +15,7 @@ import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
 import type { VerifyOptions } from './verify/index.js';
 import type { Detector } from './engine/detect.js';
+import type { WorkerInit } from './parallel/protocol.js';
 import { findConfig, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { allowlistFilter } from './filters/allowlist.js';
@@ -86,15 +87,24 @@ export interface ScanExtra {
   finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]>;
 }
 
-/** A source that scans by itself (push-style), given the detector. */
-export type PushScan = (detector: Detector, stats: ScanStats, onItem: () => void) => Promise<Finding[]>;
+/** What a self-scanning source may need besides the detector: how to rebuild it in a worker. */
+export interface PushScanContext {
+  workerInit: WorkerInit;
+  warn: (message: string) => void;
+}
+
+/** A source that scans by itself (push-style, or in workers), given the detector. */
+export type PushScan = (detector: Detector, stats: ScanStats, onItem: () => void, ctx: PushScanContext) => Promise<Finding[]>;
 
 /** Scan the items of a source, filter, verify and report; returns the exit code. */
 export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceItem> | PushScan, opts: CommonOptions, io: RunIO, extra: ScanExtra = {}): Promise<number> {
   const started = Date.now();
   const cfg = resolveConfig(opts, extra.configStart ?? process.cwd());
-  const rules = loadRules([...(cfg?.rules ?? []), ...(opts.rules ?? [])], cfg?.disabledRules ?? []);
-  const detector = buildDetector(rules, opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth });
+  const ruleFiles = [...(cfg?.rules ?? []), ...(opts.rules ?? [])];
+  const disabledRules = cfg?.disabledRules ?? [];
+  const rules = loadRules(ruleFiles, disabledRules);
+  const detectOptions = opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth };
+  const detector = buildDetector(rules, detectOptions);
   const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs: 0, ...extra.stats };
   const warn = (m: string): void => {
     if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
@@ -102,7 +112,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   const progress = mode === 'history' && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
   let findings =
     typeof items === 'function'
-      ? await items(detector, stats, progress ? progress.tick : () => undefined)
+      ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn })
       : await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);

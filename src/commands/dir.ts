@@ -1,11 +1,12 @@
 /** `notion-guard dir [PATH…]` and `notion-guard stdin`. */
-import { directorySource } from '../sources/directory.js';
+import { dirScan } from '../parallel/dir-scan.js';
 import { sanitize } from '../report/sanitize.js';
 import { stdinSource } from '../sources/stdin.js';
 import { scanAndReport, type CommonOptions, type DirOptions, type RunIO } from '../run.js';
 
-export function runDir(paths: readonly string[], opts: DirOptions, io: RunIO): Promise<number> {
-  const items = directorySource(paths, {
+export function runDir(paths: readonly string[], opts: DirOptions & { parallel?: boolean }, io: RunIO): Promise<number> {
+  const items = dirScan(paths, {
+    parallel: opts.parallel ?? process.env.NOTION_GUARD_WORKERS !== '0',
     ...(opts.include ? { include: opts.include } : {}),
     ...(opts.exclude ? { exclude: opts.exclude } : {}),
     warn: (m) => {

@@ -59,7 +59,9 @@ export class StreamScanner {
   }
 
   private scan(final: boolean): Positioned[] {
-    const win = this.parts.length === 0 ? this.pending : Buffer.concat([this.pending, ...this.parts]);
+    // A whole small file arrives as one part: scan it where it lies instead of copying it.
+    const win =
+      this.parts.length === 0 ? this.pending : this.pending.length === 0 && this.parts.length === 1 ? this.parts[0]! : Buffer.concat([this.pending, ...this.parts]);
     this.parts = [];
     this.partsBytes = 0;
     const limit = final ? win.length : win.length - HOLD; // relative commit limit
@@ -130,11 +132,18 @@ export class StreamScanner {
   }
 }
 
-/** UTF-8 code points in win[from, to): every byte that is not a continuation byte starts one. */
+/**
+ * UTF-8 code points in win[from, to): every byte that is not a continuation byte starts one. Most
+ * text is ASCII, so count the (rare) continuation bytes with a native search instead of a JS loop
+ * over every byte (which showed up in profiles of minified bundles).
+ */
 function countCodePoints(win: Buffer, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if ((win[i]! & 0xc0) !== 0x80) n++;
-  return n;
+  if (to <= from) return 0;
+  const text = win.toString('latin1', from, to);
+  const re = /[\x80-\xbf]/g;
+  let continuation = 0;
+  while (re.exec(text) !== null) continuation++;
+  return to - from - continuation;
 }
 
 /** Convenience: all positioned candidates in a whole buffer. */

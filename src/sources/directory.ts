@@ -2,7 +2,7 @@
  * The `dir` source: files on disk under the given paths (walk.ts); paths given on the command line
  * are taken as they are, like grep does, and reported with grep's prefix.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import picomatch from 'picomatch';
 import { NotionGuardError } from '../errors.js';
 import { describeFsError } from '../fs-errors.js';
@@ -23,7 +23,15 @@ function displayPrefix(operand: string | undefined): string {
   return (trimmed === '' ? '' : trimmed) + '/';
 }
 
-export async function* directorySource(operands: readonly string[], opts: DirectoryOptions = {}): AsyncIterable<SourceItem> {
+export interface DiskFile {
+  /** The path as reported (grep's form). */
+  display: string;
+  /** The path to open. */
+  file: string;
+}
+
+/** The files to scan, synchronously (the walk is readdir-based); errors on bad operands. */
+export function* directoryFiles(operands: readonly string[], opts: DirectoryOptions = {}): Generator<DiskFile> {
   // A pattern without `/` matches a name anywhere (like grep --include); one with `/`, the path.
   // (picomatch's `basename` option breaks patterns that do contain a slash, so split them.)
   const pm = (globs: readonly string[] | undefined) => {
@@ -41,12 +49,12 @@ export async function* directorySource(operands: readonly string[], opts: Direct
     const root = operand ?? '.';
     let st;
     try {
-      st = await stat(root);
+      st = statSync(root);
     } catch (e) {
       throw new NotionGuardError('io', `cannot read ${root}: ${describeFsError(e)}`);
     }
     if (st.isFile()) {
-      yield { path: root, read: () => readFilePieces(root), readSmallSync: () => readSmallFileSync(root) };
+      yield { display: root, file: root };
       continue;
     }
     if (!st.isDirectory()) throw new NotionGuardError('io', `not a file or directory: ${root}`);
@@ -55,8 +63,16 @@ export async function* directorySource(operands: readonly string[], opts: Direct
     for (const rel of walk) {
       if (includes && !includes(rel)) continue;
       if (excludes && excludes(rel)) continue;
-      const full = root.endsWith('/') ? root + rel : `${root}/${rel}`;
-      yield { path: prefix + rel, read: () => readFilePieces(full), readSmallSync: () => readSmallFileSync(full) };
+      yield { display: prefix + rel, file: root.endsWith('/') ? root + rel : `${root}/${rel}` };
     }
   }
+}
+
+export function diskItem(f: DiskFile): SourceItem {
+  return { path: f.display, read: () => readFilePieces(f.file), readSmallSync: () => readSmallFileSync(f.file) };
+}
+
+/** The `dir` source as an async stream of items (the library's form; the CLI may use workers). */
+export async function* directorySource(operands: readonly string[], opts: DirectoryOptions = {}): AsyncIterable<SourceItem> {
+  for (const f of directoryFiles(operands, opts)) yield diskItem(f);
 }

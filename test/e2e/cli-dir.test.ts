@@ -122,3 +122,30 @@ describe('notion-guard stdin', () => {
     expect(runCli(['stdin'], { input: 'hello\n' }).code).toBe(0);
   });
 });
+
+describe('dir on a big tree (worker threads)', () => {
+  it('finds the same tokens, with the same paths, with and without workers', () => {
+    const d = tempDir();
+    try {
+      const tokens: string[] = [];
+      for (let i = 0; i < 900; i++) {
+        mkdirSync(join(d.path, `pkg${i % 30}`), { recursive: true });
+        const leak = i % 97 === 5;
+        const t = leak ? f.ntn() : '';
+        if (leak) tokens.push(t);
+        writeFileSync(join(d.path, `pkg${i % 30}`, `file${i}.js`), `// file ${i}\nmodule.exports = ${leak ? `"${t}"` : '42'};\n`);
+      }
+      const withWorkers = runCli(['dir', '.', '--format', 'json', '--show-secrets'], { cwd: d.path });
+      const without = runCli(['dir', '.', '--format', 'json', '--show-secrets'], { cwd: d.path, env: { NOTION_GUARD_WORKERS: '0' } });
+      expect(withWorkers.code).toBe(1);
+      const a = JSON.parse(withWorkers.stdout);
+      const b = JSON.parse(without.stdout);
+      expect(a.findings.map((x: { secret: string }) => x.secret).sort()).toEqual([...tokens].sort());
+      expect(a.findings).toEqual(b.findings);
+      expect(a.stats.files).toBe(900);
+      expect(a.findings[0].file).toMatch(/^\.\/pkg\d+\/file\d+\.js$/);
+    } finally {
+      d.cleanup();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * The `dir` scan: the first files on the main thread (a small tree is done before workers could
+ * even start), the rest, if any, across worker threads.
+ */
+import { directoryFiles, diskItem, type DirectoryOptions } from '../sources/directory.js';
+import type { PushScan } from '../run.js';
+import { scanItems, sortFindings } from '../scan.js';
+import { scanFilesInWorkers } from './pool.js';
+
+const MAIN_THREAD_FILES = 400;
+const MAIN_THREAD_BYTES = 24 * 1024 * 1024;
+
+export function dirScan(operands: readonly string[], opts: DirectoryOptions & { parallel: boolean }): PushScan {
+  return async (detector, stats, onItem, ctx) => {
+    const files = directoryFiles(operands, opts);
+    const warn = ctx.warn;
+    let count = 0;
+    let exhausted = false;
+    // The head of the walk, scanned here; stops early once the tree is known to be big.
+    async function* head() {
+      for (;;) {
+        if (opts.parallel && (count >= MAIN_THREAD_FILES || stats.bytes >= MAIN_THREAD_BYTES)) return;
+        const r = files.next();
+        if (r.done) {
+          exhausted = true;
+          return;
+        }
+        count++;
+        yield diskItem(r.value);
+      }
+    }
+    const findings = await scanItems(head(), detector, stats, { warn, onItem, concurrency: 1 });
+    if (exhausted || !opts.parallel) return findings;
+    const rest = (function* () {
+      for (const f of files) yield [f.display, f.file] as [string, string];
+    })();
+    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, warn)));
+    return sortFindings(findings);
+  };
+}

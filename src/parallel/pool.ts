@@ -1,0 +1,74 @@
+/**
+ * Scanning files on disk with a pool of workers, one per core: the main thread walks and hands out
+ * batches, workers read and scan. Used by `dir` once a tree is big enough to repay starting them.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../paths.js';
+import type { Finding, ScanStats } from '../types.js';
+import type { WorkerInit, WorkerResult } from './protocol.js';
+
+const BATCH = 64;
+
+function workerFile(): string {
+  // The bundled CLI ships its own copy of the worker; the library uses tsc's.
+  const bundled = join(PACKAGE_ROOT, 'dist', 'bin', 'parallel', 'scan-worker.js');
+  return existsSync(bundled) ? bundled : join(PACKAGE_ROOT, 'dist', 'parallel', 'scan-worker.js');
+}
+
+export function workerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** Scan `files` ([display, path]) with workers; returns findings, adds to stats, reports warnings. */
+export async function scanFilesInWorkers(
+  files: Iterator<[string, string]>,
+  init: WorkerInit,
+  stats: ScanStats,
+  warn: (m: string) => void,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  let nextId = 0;
+  const take = (): [string, string][] => {
+    const batch: [string, string][] = [];
+    for (let r = files.next(); !r.done; r = files.next()) {
+      batch.push(r.value);
+      if (batch.length >= BATCH) break;
+    }
+    return batch;
+  };
+  const workers = Array.from({ length: workerCount() }, () => new Worker(workerFile(), { workerData: init }));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = (): void => {
+              const batch = take();
+              if (batch.length === 0) return resolve();
+              w.postMessage({ id: nextId++, files: batch });
+            };
+            w.on('message', (r: WorkerResult) => {
+              findings.push(...r.findings);
+              stats.files += r.files;
+              stats.bytes += r.bytes;
+              if (r.skippedBinary) stats.skippedBinary = (stats.skippedBinary ?? 0) + r.skippedBinary;
+              for (const m of r.warnings) {
+                (stats.warnings ??= []).push(m);
+                warn(m);
+              }
+              feed();
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`scan worker exited with ${code}`))));
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return findings;
+}

@@ -1,0 +1,24 @@
+/** Messages between the main thread and scan workers (plain data: structured-clone safe). */
+import type { DetectOptions } from '../engine/detect.js';
+import type { Finding } from '../types.js';
+
+export interface WorkerInit {
+  ruleFiles: string[];
+  disabledRules: string[];
+  detect: Partial<DetectOptions>;
+}
+
+/** A batch of files: display path and filesystem path. */
+export interface WorkerBatch {
+  id: number;
+  files: [display: string, file: string][];
+}
+
+export interface WorkerResult {
+  id: number;
+  findings: Finding[];
+  files: number;
+  bytes: number;
+  skippedBinary: number;
+  warnings: string[];
+}
