@@ -4,7 +4,7 @@ import { gitText } from '../git/exec.js';
 import { commitInfo, findProvenance } from '../git/provenance.js';
 import { isShallow, openRepo, openRepoForHistory } from '../git/repo.js';
 import { scanHistory } from '../sources/history.js';
-import { stagedSource } from '../sources/staged.js';
+import { scanStaged } from '../sources/staged.js';
 import { stagedEntries } from '../git/diff.js';
 import { scanAndReport, type CommonOptions, type RunIO } from '../run.js';
 import type { Finding, ScanStats } from '../types.js';
@@ -23,7 +23,8 @@ export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<num
   const listed = stagedEntries({ cwd, top: cwd });
   listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
   const repo = await openRepo(cwd);
-  return scanAndReport('staged', stagedSource(repo, listed), opts, io, { concurrency: 1, configStart: repo.top });
+  const scan = (detector: Detector, stats: ScanStats) => scanStaged(repo, listed, detector, stats).then(sortFindings);
+  return scanAndReport('staged', scan, opts, io, { configStart: repo.top });
 }
 
 export interface HistoryOptions extends GitCommandOptions {

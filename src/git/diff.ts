@@ -92,5 +92,17 @@ async function readHunks(repo: Repo): Promise<[number, number][][]> {
 }
 
 export function lineFilterFor(added: [number, number][]): (line: number) => boolean {
-  return (line) => added.some(([a, b]) => line >= a && line <= b);
+  // Hunks come in order: binary search, since a big staged file can have thousands of them.
+  return (line) => {
+    let lo = 0;
+    let hi = added.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = added[mid]!;
+      if (line < a) hi = mid - 1;
+      else if (line > b) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
 }
