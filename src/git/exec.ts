@@ -15,10 +15,10 @@ export interface GitOptions {
 // Make git's output parseable and independent of the user's locale and pager settings.
 const BASE_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
 
-export function spawnGit(args: readonly string[], cwd?: string): ChildProcessWithoutNullStreams {
+export function spawnGit(args: readonly string[], cwd?: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
   const child = spawn('git', ['-c', 'core.quotePath=false', ...args], {
     cwd,
-    env: { ...process.env, ...BASE_ENV },
+    env: { ...process.env, ...BASE_ENV, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   return child;

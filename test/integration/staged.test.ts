@@ -183,6 +183,27 @@ describe('notion-guard staged', () => {
     expect(out.trim().split('\n').pop()).toMatch(/--no-verify/);
   });
 
+  it('handles many modified files (paths passed to git in several batches) and literal pathspec names', () => {
+    const r = repo();
+    const dir = 'd'.repeat(120);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 700; i++) files[`${dir}/file-${String(i).padStart(4, '0')}.txt`] = 'a\nb\n';
+    files['*.env'] = 'x\n';
+    r.commit('many', files);
+    const planted: string[] = [];
+    for (let i = 0; i < 700; i++) {
+      const t = i % 150 === 7 ? f.ntn() : '';
+      if (t) planted.push(t);
+      r.write(`${dir}/file-${String(i).padStart(4, '0')}.txt`, `a\n${t || 'changed'}\nb\n`);
+    }
+    const star = f.legacy();
+    r.write('*.env', `x\nT=${star}\n`);
+    r.git('add', '-A');
+    const s = staged(r);
+    expect(s.json!.findings.map((x) => x.secret).sort()).toEqual([...planted, star].sort());
+    expect(s.json!.findings.every((x) => x.line === 2)).toBe(true);
+  });
+
   it('leaves index, work tree, refs and config untouched', () => {
     const r = repo();
     r.commit('init', { 'a.txt': 'x\n' });
