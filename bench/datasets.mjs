@@ -7,29 +7,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { randomToken, seededRandom } from '../dist/rules/examples.js';
 
 export const ROOT = new URL('../.bench/', import.meta.url).pathname;
 const sh = (cmd, args, cwd, opts = {}) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30, ...opts });
 
-// mulberry32, as in src/rules/examples.ts
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+// The same seeded generator as the tests (src/rules/examples.ts, built into dist/).
+export const rng = seededRandom;
 export function token(r, legacy = false) {
-  const prefix = legacy ? ['sec', 'ret_'].join('') : ['nt', 'n_'].join('');
-  let b = '';
-  for (let i = 0; i < (legacy ? 43 : 46); i++) b += !legacy && i < 11 ? String(Math.floor(r() * 10)) : B62[Math.floor(r() * 62)];
-  if (!/[A-Z]/.test(b)) b = `${b.slice(0, -1)}Q`;
-  if (!/[a-z]/.test(b)) b = `${b.slice(0, -2)}q${b.slice(-1)}`;
-  return prefix + b;
+  return legacy ? randomToken({ prefix: ['sec', 'ret_'].join(''), bodyLength: 43 }, r) : randomToken({ prefix: ['nt', 'n_'].join(''), bodyLength: 46 }, r);
 }
 
 const TREE_PACKAGES = ['typescript@5.6.3', 'eslint@9.14.0', '@babel/core@7.26.0', 'webpack@5.96.1', 'rxjs@7.8.1', 'lodash@4.17.21', 'date-fns@4.1.0', 'three@0.170.0', 'prettier@3.3.3', 'react-dom@18.3.1', 'moment@2.30.1', 'core-js@3.39.0', 'esbuild-wasm@0.24.0', 'pdfjs-dist@4.8.69', 'monaco-editor@0.52.0'];

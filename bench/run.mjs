@@ -4,7 +4,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, buildHistory, buildStaged, buildTree, rng, token } from './datasets.mjs';
 
 const CLI = new URL('../dist/bin/cli.js', import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -52,9 +51,11 @@ function row(group, ng, floor, extra = '') {
   rows.push({ group, ng, floor, ratio: ng.secs / floor.secs, extra });
 }
 
-mkdirSync(ROOT, { recursive: true });
 ensureRipgrep();
 if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+// Loaded after the build: the datasets use the tests' token generator from dist/.
+const { ROOT, buildHistory, buildStaged, buildTree, rng, token } = await import('./datasets.mjs');
+mkdirSync(ROOT, { recursive: true });
 
 // dir
 const tree = buildTree();
