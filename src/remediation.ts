@@ -68,7 +68,7 @@ export function remediation(mode: ScanMode, findings: readonly Finding[]): strin
   }
   const rotate = [
     `Rotate: open ${INTEGRATIONS_URL}, select the integration, and refresh its secret`,
-    '  (the old one stops working at once), then update every deployment that uses it.',
+    '   (the old one stops working at once), then update every deployment that uses it.',
   ];
   if (mode === 'staged') {
     lines.push('This token is not committed yet. To fix the commit:');
