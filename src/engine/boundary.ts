@@ -10,6 +10,9 @@ const ESCAPE_BEFORE = [
   /\\u[0-9A-Fa-f]{4}$/, // JSON unicode escapes: \u003d (=), \u0022 (")
   /\\x[0-9A-Fa-f]{2}$/,
   /%[0-9A-Fa-f]{2}$/, // URL-encoded separators: token%3Dntn_…
+  // Terminal colour codes before a token in logs and saved notebook outputs: raw, or JSON-escaped.
+  /\x1b\[[0-9;]*m$/,
+  /\\(?:u001[bB]|x1[bB]|033|e)\[[0-9;]*m$/,
 ];
 
 /** Is the character before `start` a legitimate place for a token to begin? */
@@ -21,7 +24,7 @@ export function leftBoundaryOk(text: string, start: number, gluedPrefixes: reado
     return !inClass(ALNUM, text, start - 2);
   }
   if (!inClass(ALNUM, text, start - 1)) return true;
-  const before = text.slice(Math.max(0, start - 6), start);
+  const before = text.slice(Math.max(0, start - 16), start);
   if (ESCAPE_BEFORE.some((re) => re.test(before))) return true;
   // Two tokens written back to back: the previous one ends exactly here.
   return gluedPrefixes.some((g) => endsWithToken(text, start, g));

@@ -74,22 +74,54 @@ export function findEncodedTokens(text: string, detector: Detector, depth: numbe
   const seen = new Set<string>();
   const pf = prefilter(detector, depth);
   const re = new RegExp(pf.combined.source, 'g');
+  const tryAt = (at: number, d: number): void => {
+    for (const c of decodeAround(text, at, d, pf.levels[d]!, detector)) {
+      const key = `${c.secret}@${c.offset}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(c);
+      }
+    }
+  };
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const at = m.index;
     re.lastIndex = at + 1;
     // Fragments of several levels may start at the same place: try every level that matches here.
     pf.levels.forEach((level, d) => {
-      if (!level.fragments.some((f) => text.startsWith(f, at))) return;
-      for (const c of decodeAround(text, at, d, level, detector)) {
-        const key = `${c.secret}@${c.offset}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push(c);
+      if (level.fragments.some((f) => text.startsWith(f, at))) tryAt(at, d);
+    });
+  }
+  findAcrossWraps(text, pf.levels, tryAt);
+  return out;
+}
+
+/**
+ * Wrapped base64 (a line of 60+ base64 characters, a multiple of 4, continued on the next line) can
+ * cut a fragment in two, hiding it from the search above. At each such line end, look for the
+ * fragments across the join, and decode from where they start.
+ */
+function findAcrossWraps(text: string, levels: Level[], tryAt: (at: number, d: number) => void): void {
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) {
+    const end = text[nl - 1] === '\r' ? nl - 1 : nl;
+    if (!inClass(BASE64, text, end - 1)) continue;
+    let begin = end;
+    while (begin > 0 && end - begin < 80 && inClass(BASE64, text, begin - 1)) begin--;
+    const lineLen = end - begin;
+    if (lineLen < 60 || lineLen % 4 !== 0 || inClass(BASE64, text, begin - 1)) continue;
+    let next = nl + 1;
+    while (text[next] === ' ' || text[next] === '\t') next++;
+    if (!inClass(BASE64, text, next)) continue;
+    const tail = text.slice(end - 12, end);
+    const joined = tail + text.slice(next, next + 12);
+    levels.forEach((level, d) => {
+      for (const f of level.fragments) {
+        for (let i = joined.indexOf(f); i !== -1; i = joined.indexOf(f, i + 1)) {
+          // Only fragments that straddle the join: the others were found directly.
+          if (i < tail.length && i + f.length > tail.length) tryAt(end - tail.length + i, d);
         }
       }
     });
   }
-  return out;
 }
 
 function decodeAround(text: string, hit: number, d: number, level: Level, detector: Detector): Candidate[] {
@@ -102,18 +134,51 @@ function decodeAround(text: string, hit: number, d: number, level: Level, detect
     let start = hit - a;
     if (start < runBegin) continue;
     while (start - 4 >= runBegin && hit - start < 8) start -= 4;
-    let len = runLength(BASE64, text, start, level.span);
+    const { b64, segments } = collectBase64(text, start, level.span);
+    let len = b64.length;
     // Cut to whole groups only where the span cut the run; a run's own unpadded tail decodes fine.
     if (len === level.span) len &= ~3;
     if (len < 8) continue;
-    const decoded = Buffer.from(text.slice(start, start + len), 'base64').toString('latin1');
+    const decoded = Buffer.from(b64.slice(0, len), 'base64').toString('latin1');
     const inner = d === 0 ? detector.detectPlain(decoded) : findEncodedTokens(decoded, detector, d);
     for (const c of inner) {
-      const groupStart = start + Math.floor(c.offset / 3) * 4;
+      const groupStart = toTextOffset(segments, Math.floor(c.offset / 3) * 4);
       out.push({ ruleId: c.ruleId, secret: c.secret, offset: runStart(text, groupStart), anchor: hit, encoding: 'base64' });
     }
   }
   return out;
+}
+
+/**
+ * Up to `span` base64 characters from `start`, following wrapped lines: `base64` and most encoders
+ * break output every 64 or 76 characters, so an encoded token may continue on the next line
+ * (possibly indented, as in a YAML block). Segments map positions back to the text.
+ */
+function collectBase64(text: string, start: number, span: number): { b64: string; segments: [textStart: number, at: number][] } {
+  let b64 = '';
+  const segments: [number, number][] = [];
+  let pos = start;
+  for (;;) {
+    const run = runLength(BASE64, text, pos, span - b64.length);
+    segments.push([pos, b64.length]);
+    b64 += text.slice(pos, pos + run);
+    pos += run;
+    if (b64.length >= span) break;
+    // Follow a line break only out of a long run (a wrapped block), not after a short word.
+    let lineStart = pos;
+    while (lineStart > 0 && pos - lineStart < 16 && inClass(BASE64, text, lineStart - 1)) lineStart--;
+    if (pos - lineStart < 16) break;
+    const wrap = /^(?:\r?\n)[ \t]*/.exec(text.slice(pos, pos + 40));
+    if (!wrap || !inClass(BASE64, text, pos + wrap[0].length)) break;
+    pos += wrap[0].length;
+  }
+  return { b64, segments };
+}
+
+function toTextOffset(segments: [number, number][], at: number): number {
+  let best = segments[0]!;
+  for (const s of segments) if (s[1] <= at) best = s;
+  return best[0] + (at - best[1]);
 }
 
 /** Where the base64 run holding `groupStart` begins, keeping the 4-char alignment of groups. */

@@ -6,6 +6,7 @@
  * Placeholders: {{N}} an ntn_ token, {{NL}} an ntn_ token without the digit run, {{L}} a legacy
  * secret_ token, {{B64:N}} / {{B64:L}} base64 of a token, {{B64ENV}} base64 of a whole .env file
  * holding a token (reported where the run starts), {{SPLIT}} a token split across two literals.
+ * {{B64WRAP}} a base64 .env wrapped at 76 columns in a YAML block.
  * {{X:n}} is n random base64url characters (no token), {{HEX:n}} n hex digits, {{P}} the ntn_
  * prefix and {{LP}} the legacy prefix, for look-alikes.
  */
@@ -72,6 +73,9 @@ const POSITIVE: Record<string, string> = {
   'basic-auth.txt': 'env_b64={{B64ENV}}\n',
   'split.js': "const token = '{{SPLIT}};\n",
   'tab-indented.yaml': 'notion:\n\ttoken:\t{{N}}\n',
+  'wrapped-secret.yaml': 'apiVersion: v1\nkind: Secret\ndata:\n  app.env: |\n    {{B64WRAP}}\n',
+  'colored.log': '\u001b[32mINFO\u001b[0m using token \u001b[1m{{N}}\u001b[0m\n',
+  'notebook-output.ipynb': '{"outputs": [{"text": ["\\u001b[0;32mtoken\\u001b[0m=\\u001b[1m{{L}}\\u001b[0m\\n"]}]}\n',
 };
 
 const NEGATIVE: Record<string, string> = {
@@ -133,6 +137,13 @@ function expand(template: string, f: TokenFactory): { text: string; expected: Ex
       case 'L': { const t = f.legacy(); plant(t, t); break; }
       case 'B64': { const t = arg === 'L' ? f.legacy() : f.ntn(); plant(t, b64(t), 'base64'); break; }
       case 'B64ENV': { const t = f.ntn(); plant(t, b64(`NOTION_TOKEN=${t}\nDEBUG=0\n`), 'base64'); break; }
+      case 'B64WRAP': {
+        // `base64` wraps at 76 columns; inside a YAML block scalar the lines are indented.
+        const t = f.ntn();
+        const enc = b64(`# sync job settings\nDEBUG=false\nREGION=eu\nNOTION_TOKEN=${t}\nRETRIES=3\n`);
+        plant(t, (enc.match(/.{1,76}/g) ?? []).join('\n    '), 'base64');
+        break;
+      }
       case 'SPLIT': { const t = f.ntn(); plant(t, `${t.slice(0, 20)}' +\n  '${t.slice(20)}'`, 'split'); break; }
       case 'P': ctx.out += NTN.prefix; break;
       case 'LP': ctx.out += LEGACY.prefix; break;
