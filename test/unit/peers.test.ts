@@ -1,5 +1,5 @@
 /**
- * The peers' own public Notion test cases (TruffleHog's notion v1 and v2 detector tests), kept in
+ * The peers' own public Notion test cases (TruffleHog's notion v1 and v2 detector tests, gitleaks' notion-api-token rule), kept in
  * pieces and joined at run time so that no token-shaped literal is committed.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ const thV2Valid = j(NTN.prefix, '456476151729vWBETTAc4', '21EJdkefwPvw8dfNt2oszU
 const thV2Invalid = j(NTN.prefix, '1234567890'.repeat(6));
 const thV1Valid = j(LEGACY.prefix, 'oPp4m4V04lEWqgLGyhCN7b', '8H9JLANmyE1AYl2aG3aTN');
 const thV1Invalid = j(LEGACY.prefix, 'oPp4m4V04lEWqgLGyh?N7b', '8H9JLANmyE1AYl2aG3aTN');
+// gitleaks' notion-api-token rule: its true and false positives.
+const glTps = [j(NTN.prefix, '4564761517228wHvuYD2K', 'AKIP6ZWv0vIiZs6VDsJOULcQ9'), j(NTN.prefix, '45647615172WqCIEhbLM9', 'Go9yEg8SfkBDFROmea8mxW7X8')];
+const glFps = [j(NTN.prefix, '12345678901'), j(NTN.prefix, '1234567890'.repeat(6)), j(NTN.prefix, '12345678901abc')];
 
 describe("peers' public Notion cases", () => {
   it.each([
@@ -20,6 +23,11 @@ describe("peers' public Notion cases", () => {
     ['trufflehog v1 invalid (bad character)', `notion = '${thV1Invalid}'`, []],
     ['v1 valid without the "notion" keyword TruffleHog needs', `token = '${thV1Valid}'`, [thV1Valid]],
     ['v2 valid followed by punctuation gitleaks does not accept', `(${thV2Valid}),`, [thV2Valid]],
+    ['gitleaks true positive 2', glTps[0]!, [glTps[0]]],
+    ['gitleaks true positive 3', `token: ${glTps[1]}`, [glTps[1]]],
+    ['gitleaks false positive: digits only, short', `x = ${glFps[0]}`, []],
+    ['gitleaks false positive: 60 digits', `x = ${glFps[1]}`, []],
+    ['gitleaks false positive: short', `x = ${glFps[2]}`, []],
   ])('%s', (_name, text, want) => {
     expect(scanText(text).map((f) => f.secret)).toEqual(want);
   });
