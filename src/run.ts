@@ -135,9 +135,12 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (cfg?.verify.rate !== undefined && !x.rate) v.rate = cfg.verify.rate;
     if (cfg?.verify.timeout !== undefined && !x.timeout) v.timeoutMs = cfg.verify.timeout * 1000;
     if (cfg?.verify.budget !== undefined && !x.budget) v.budgetMs = cfg.verify.budget * 1000;
-    const results = await verifyTokens(findings.map((f) => f.secret), v);
+    const verifiable = new Set(rules.filter((r) => r.verifiable).map((r) => r.id));
+    const results = await verifyTokens(findings.filter((f) => verifiable.has(f.ruleId)).map((f) => f.secret), v);
     for (const f of findings) {
-      const r = results.get(f.secret);
+      const r = verifiable.has(f.ruleId)
+        ? results.get(f.secret)
+        : { status: 'unknown' as const, reason: 'not checked: an OAuth refresh token only works with its client secret; treat it as live' };
       if (r) f.verification = r;
     }
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');

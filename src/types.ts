@@ -6,8 +6,12 @@ export interface Rule {
   description: string;
   /** Literal prefix that every token of this rule starts with (the prefilter keyword). */
   prefix: string;
-  /** Exact length of the random body that follows the prefix. */
+  /** Length of the random body that follows the prefix (the maximum, for rules with a range). */
   bodyLength: number;
+  /** Shortest body accepted; equal to bodyLength for fixed-length tokens. */
+  minBodyLength: number;
+  /** Whether the Notion API can check this kind of token (refresh tokens cannot be used as bearers). */
+  verifiable: boolean;
   /** Characters allowed in the body, as a regex character class body (e.g. `A-Za-z0-9`). */
   bodyCharset: string;
   /** Minimum Shannon entropy of the body, in bits per character. */

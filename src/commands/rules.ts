@@ -18,9 +18,9 @@ export function runRules(action: 'list' | 'test', opts: { rules: string[]; forma
     return r.failures.length > 0 ? 1 : 0;
   }
   if (opts.format === 'json') {
-    io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.id, description: r.description, prefix: r.prefix, bodyLength: r.bodyLength, charset: r.bodyCharset, source: r.source })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.id, description: r.description, prefix: r.prefix, minBodyLength: r.minBodyLength, bodyLength: r.bodyLength, charset: r.bodyCharset, source: r.source })), null, 2)}\n`);
   } else {
-    for (const r of rules) io.stdout(`${r.id}\n  ${r.description}\n  "${r.prefix}" + ${r.bodyLength} of [${r.bodyCharset}]   (${r.source})\n`);
+    for (const r of rules) io.stdout(`${r.id}\n  ${r.description}\n  "${r.prefix}" + ${r.minBodyLength === r.bodyLength ? r.bodyLength : `${r.minBodyLength}-${r.bodyLength}`} of [${r.bodyCharset}]   (${r.source})\n`);
   }
   return 0;
 }

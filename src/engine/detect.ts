@@ -17,6 +17,8 @@ export interface DetectorRule extends RandomnessPolicy {
   id: string;
   prefix: string;
   bodyLength: number;
+  /** Shortest accepted body; fixed-length rules have minBodyLength === bodyLength. */
+  minBodyLength: number;
   charset: ByteClass;
 }
 
@@ -49,7 +51,7 @@ export class Detector {
     this.rules = rules;
     this.options = { ...DEFAULT_DETECT_OPTIONS, ...options };
     this.prefixes = rules.map((r) => r.prefix);
-    this.glued = rules.map((r) => ({ prefix: r.prefix, bodyLength: r.bodyLength }));
+    this.glued = rules.filter((r) => r.minBodyLength === r.bodyLength).map((r) => ({ prefix: r.prefix, bodyLength: r.bodyLength }));
   }
 
   /** All candidates in `text` (a latin1 string: one char per byte), plain, split and encoded. */
@@ -88,13 +90,13 @@ export class Detector {
     if (!leftBoundaryOk(text, at, this.glued)) return undefined;
     const bodyStart = at + rule.prefix.length;
     const run = runLength(rule.charset, text, bodyStart, rule.bodyLength + 1);
-    if (run === rule.bodyLength) {
+    if (run >= rule.minBodyLength && run <= rule.bodyLength) {
       if (!rightBoundaryOk(text, bodyStart + run, this.prefixes)) return undefined;
       const body = text.slice(bodyStart, bodyStart + run);
       if (rejectReason(body, rule) !== undefined) return undefined;
       return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at };
     }
-    if (run < rule.bodyLength && allowSplit) {
+    if (run < rule.minBodyLength && allowSplit && rule.minBodyLength === rule.bodyLength) {
       const body = findSplitToken(text, bodyStart, rule);
       if (body !== undefined && rejectReason(body, rule) === undefined) {
         return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at, encoding: 'split' };

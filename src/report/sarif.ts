@@ -46,7 +46,7 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
               id: r.id,
               name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
               shortDescription: { text: r.description },
-              fullDescription: { text: `${r.description}: "${r.prefix}" followed by ${r.bodyLength} random characters.` },
+              fullDescription: { text: `${r.description}: "${r.prefix}" followed by ${r.minBodyLength === r.bodyLength ? r.bodyLength : `${r.minBodyLength} to ${r.bodyLength}`} random characters.` },
               help: ruleHelp(r),
               defaultConfiguration: { level: 'error' },
               properties: { tags: ['security', 'secret', 'notion'], precision: 'very-high', 'security-severity': '9.0' },

@@ -8,6 +8,7 @@ export function compileRule(rule: Rule): DetectorRule {
     id: rule.id,
     prefix: rule.prefix,
     bodyLength: rule.bodyLength,
+    minBodyLength: rule.minBodyLength,
     charset: compileCharset(rule.bodyCharset),
     minEntropy: rule.minEntropy,
     requireMixedCase: rule.requireMixedCase,

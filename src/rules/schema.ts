@@ -9,6 +9,9 @@ export interface RawRule {
   description: string;
   prefix: string;
   body_length: number;
+  min_body_length?: number;
+  max_body_length?: number;
+  verify: boolean;
   charset: string;
   min_entropy: number;
   require_mixed_case: boolean;
@@ -16,7 +19,7 @@ export interface RawRule {
   examples: { positive: string[]; negative: string[] };
 }
 
-const RULE_KEYS = new Set(['id', 'description', 'prefix', 'body_length', 'charset', 'min_entropy', 'require_mixed_case', 'stopwords', 'examples']);
+const RULE_KEYS = new Set(['id', 'description', 'prefix', 'body_length', 'min_body_length', 'max_body_length', 'verify', 'charset', 'min_entropy', 'require_mixed_case', 'stopwords', 'examples']);
 
 function fail(file: string, field: string, msg: string): never {
   throw new NotionGuardError('rule-file', `${file}: ${field}: ${msg}`);
@@ -56,7 +59,21 @@ function validateRule(r: unknown, file: string, at: string): RawRule {
   const id = str('id', /^[a-z0-9][a-z0-9.-]*$/);
   const prefix = str('prefix', /^[\x21-\x7e]{2,16}$/);
   const charset = str('charset', /^[\x21-\x7e]+$/);
-  const body_length = num('body_length', 8, 512, true);
+  // Either an exact body_length, or a min_body_length..max_body_length range.
+  let body_length: number;
+  let range: { min_body_length?: number; max_body_length?: number } = {};
+  if (o.body_length !== undefined || (o.min_body_length === undefined && o.max_body_length === undefined)) {
+    if (o.min_body_length !== undefined || o.max_body_length !== undefined) fail(file, `${at}.body_length`, 'give either body_length or min_body_length/max_body_length, not both');
+    body_length = num('body_length', 8, 512, true);
+  } else {
+    const min = num('min_body_length', 8, 512, true);
+    const max = num('max_body_length', 8, 512, true);
+    if (max < min) fail(file, `${at}.max_body_length`, 'must not be below min_body_length');
+    body_length = max;
+    range = { min_body_length: min, max_body_length: max };
+  }
+  const verify = o.verify ?? true;
+  if (typeof verify !== 'boolean') fail(file, `${at}.verify`, 'expected true or false');
   const min_entropy = o.min_entropy === undefined ? 0 : num('min_entropy', 0, 8, false);
   const require_mixed_case = o.require_mixed_case ?? false;
   if (typeof require_mixed_case !== 'boolean') fail(file, `${at}.require_mixed_case`, 'expected true or false');
@@ -76,6 +93,8 @@ function validateRule(r: unknown, file: string, at: string): RawRule {
     description: typeof o.description === 'string' ? o.description : id,
     prefix,
     body_length,
+    ...range,
+    verify,
     charset,
     min_entropy,
     require_mixed_case,

@@ -17,7 +17,7 @@ describe('rules command', () => {
     expect(test.code).toBe(0);
     expect(test.stdout.trim()).toMatch(/^\d+ passed, 0 failed$/);
     const json = JSON.parse(runCli(['rules', '--format', 'json']).stdout);
-    expect(json.map((r: { id: string }) => r.id)).toEqual(['notion-api-token', 'notion-legacy-token']);
+    expect(json.map((r: { id: string }) => r.id)).toEqual(['notion-api-token', 'notion-legacy-token', 'notion-oauth-refresh-token']);
   });
 });
 

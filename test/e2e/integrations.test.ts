@@ -51,7 +51,7 @@ describe('the npm package', () => {
       "import { scanText, loadRules } from 'notion-guard';\nconst hits = scanText(process.argv[2]);\nconsole.log(JSON.stringify({ rules: loadRules().map((r) => r.id), hits: hits.map((h) => [h.ruleId, h.line, h.column, h.encoding ?? null]) }));\n",
     );
     const lib = JSON.parse(execFileSync('node', ['use.mjs', `a\nx = "${t}"\ny = ${b64(t)}`], { cwd: proj, encoding: 'utf8' }));
-    expect(lib).toEqual({ rules: ['notion-api-token', 'notion-legacy-token'], hits: [['notion-api-token', 2, 6, null], ['notion-api-token', 3, 5, 'base64']] });
+    expect(lib).toEqual({ rules: ['notion-api-token', 'notion-legacy-token', 'notion-oauth-refresh-token'], hits: [['notion-api-token', 2, 6, null], ['notion-api-token', 3, 5, 'base64']] });
     writeFileSync(join(proj, 'use.ts'), "import { scanText, type Finding } from 'notion-guard';\nconst n: number = scanText('x').length;\nconst f: Finding | undefined = undefined;\nexport { n, f };\n");
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'use.ts'], { cwd: proj, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');

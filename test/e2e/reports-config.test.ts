@@ -32,7 +32,7 @@ describe('reports', () => {
     const validate = ajv.compile(schema);
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['notion-api-token', 'notion-legacy-token']);
+    expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['notion-api-token', 'notion-legacy-token', 'notion-oauth-refresh-token']);
     expect(run.tool.driver.rules[0].help.text).toMatch(/refresh its secret/);
     expect(run.results).toHaveLength(2);
     expect(run.results[0].partialFingerprints['notionGuard/v1']).toMatch(/^[0-9a-f]{32}$/);

@@ -150,6 +150,16 @@ describe('--verify and the verify command', () => {
     expect(found.every((x) => x.verification.status === 'live')).toBe(true);
   });
 
+  it('does not send OAuth refresh tokens (they are not bearer tokens) and says why', async () => {
+    const nrt = ['nr', 't_', 'Q', f.ntn().slice(4)].join('');
+    writeFileSync(join(d.path, 'a.env'), `R=${nrt}\n`);
+    writeFileSync(join(d.path, 'b.env'), '');
+    const before = api.requests.length;
+    const r = await runCliAsync(['dir', d.path, '--verify', '--format', 'json'], { env: env() });
+    expect(api.requests.length).toBe(before);
+    expect(JSON.parse(r.stdout).findings[0].verification).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/refresh token/) });
+  });
+
   it('the verify command reads tokens from stdin; exit 1 while any may be live', async () => {
     const r = await runCliAsync(['verify', '--format', 'json'], { env: env(), input: `${T.bot}\n${T.revoked}\n\n` });
     expect(r.code).toBe(1);

@@ -6,10 +6,11 @@ import { NotionGuardError } from '../../src/errors.js';
 describe('shipped rules', () => {
   const rules = loadRules();
 
-  it('cover both Notion token formats', () => {
-    expect(rules.map((r) => [r.id, r.prefix.length + r.bodyLength])).toEqual([
-      ['notion-api-token', 50],
-      ['notion-legacy-token', 50],
+  it('cover both Notion token formats, and OAuth refresh tokens', () => {
+    expect(rules.map((r) => [r.id, r.prefix.length + r.minBodyLength, r.prefix.length + r.bodyLength, r.verifiable])).toEqual([
+      ['notion-api-token', 50, 50, true],
+      ['notion-legacy-token', 50, 50, true],
+      ['notion-oauth-refresh-token', 44, 60, false],
     ]);
   });
 
@@ -21,7 +22,7 @@ describe('shipped rules', () => {
 
   it('a wrong example is reported as a failure (the check can fail)', () => {
     const broken = rules.map((r) => ({ ...r, examples: { positive: ['nothing here'], negative: ['{{token}}'] } }));
-    expect(testRuleExamples(broken).failures).toHaveLength(4);
+    expect(testRuleExamples(broken).failures).toHaveLength(2 * rules.length);
   });
 });
 
@@ -54,6 +55,12 @@ describe('rule file validation', () => {
   it('rejects a missing prefix and an empty file', () => {
     expect(err(good.replace('prefix = "abc_"\n', ''))).toBe('custom.toml: rules[0].prefix: expected a non-empty string');
     expect(err('')).toBe('custom.toml: rules: expected at least one [[rules]] table');
+  });
+  it('accepts a length range, and rejects a range mixed with an exact length', () => {
+    const ranged = good.replace('body_length = 20', 'min_body_length = 20\nmax_body_length = 30');
+    expect(parseRuleFile(ranged, 'custom.toml')[0]).toMatchObject({ minBodyLength: 20, bodyLength: 30, verifiable: true });
+    expect(err(`${good}min_body_length = 10\n`)).toMatch(/give either body_length or min_body_length/);
+    expect(err(good.replace('body_length = 20', 'min_body_length = 30\nmax_body_length = 20'))).toMatch(/max_body_length: must not be below/);
   });
   it('rejects bad example lists', () => {
     expect(err(`${good}[rules.examples]\npositive = [1]\n`)).toBe('custom.toml: rules[0].examples.positive: expected an array of strings');
