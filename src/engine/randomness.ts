@@ -61,9 +61,10 @@ export function distinctBigramRatio(s: string): number {
  */
 export function wordCoverage(s: string, stopwords: readonly string[]): number {
   const covered = new Uint8Array(s.length);
-  for (const m of s.matchAll(/[A-Z]?[a-z]{3,}/g)) {
+  // Words: a lower-case run of 3+ (optionally capitalised), or a capitalised 3-letter word (Api, Key).
+  for (const m of s.matchAll(/[A-Z]?[a-z]{3,}|[A-Z][a-z]{2}/g)) {
     // A word has vowels and no long consonant cluster; random letters rarely do both.
-    if (/[aeiouy]/.test(m[0]) && !/[^aeiouy]{4}/i.test(m[0].slice(1))) {
+    if (/[aeiouy]/.test(m[0]) && !/[^aeiouy]{5}/i.test(m[0].slice(1))) {
       covered.fill(1, m.index, m.index + m[0].length);
     }
   }

@@ -83,7 +83,7 @@ const NEGATIVE: Record<string, string> = {
   'placeholders.md': 'Use a token like `{{P}}{{REP:x:46}}` or `{{LP}}{{REP:X:43}}`.\nSequential: {{P}}{{SEQ:46}}\nZeros: {{P}}{{REP:0:46}}\nMasked: {{P}}{{REP:*:46}}\n',
   'rails.rb': "config.secret_key_base = ENV['SECRET_KEY_BASE']\nRails.application.credentials.secret_key_base\n",
   'oauth.yaml': 'token_endpoint_auth_method: client_secret_post\nclient_secret_basic: false\nsecret_access_key: ${AWS_SECRET}\n',
-  'identifiers.ts': 'const {{LP}}ManagerClientConfigurationBuilderFactoryImpl = 1;\nlet {{P}}TokenProviderFactoryConfigurationManagerFacade2 = 2;\nfunction my_{{LP}}{{X:43}}() {}\n',
+  'identifiers.ts': 'const {{LP}}ManagerClientConfigurationBuilderFactoryImpl = 1;\nlet {{P}}TokenProviderFactoryConfigurationManagerFacade2 = 2;\nfunction my_{{LP}}{{X:43}}() {}\nconst x = {{LP}}ApiKeyForNotionWorkspaceAccessToken2024v1ab;\nconst y = {{P}}YourNotionIntegrationTokenGoesHereAbc123xyz;\n',
   'truncated.md': 'The token starts with {{TRUNC}}… and is 50 characters long.\n',
   'blob.txt': 'data:application/octet-stream;base64,{{X:40}}{{P}}{{ALNUM:46}}{{X:30}}\n',
   'jwt.txt': 'eyJhbGciOiJIUzI1NiJ9.{{X:30}}{{LP}}{{ALNUM:43}}{{X:12}}.{{X:43}}\n',
