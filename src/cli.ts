@@ -76,7 +76,8 @@ function toCommon(a: Record<string, unknown>): CommonOptions {
     o.verify = { apiUrl: resolveApiUrl(a['api-url'] as string | undefined, process.env), rate, timeoutMs: timeout * 1000, budgetMs: budget * 1000, maxRetries: 3 };
     o.onlyVerified = a['only-verified'] === true;
   } else if (a['api-url'] !== undefined) {
-    throw new UsageError('--api-url is used only with --verify or the verify command');
+    // Checked, but without --verify nothing is sent anywhere.
+    resolveApiUrl(a['api-url'] as string, process.env);
   }
   return o;
 }
