@@ -3,86 +3,17 @@
  * The command line: yargs only. Parses argv into options, calls the command, prints, sets the exit
  * code. Command modules are imported lazily so the pre-commit path loads only what `staged` needs.
  */
-import type { Argv } from 'yargs';
 import { parseArgs } from 'node:util';
-import type { CommonOptions, Format, RunIO } from './run.js';
+import type { RunIO } from './run.js';
+import { common, toCommon, UsageError } from './cli-options.js';
 import { isKnownError } from './errors.js';
 import { redactText } from './report/redact.js';
-import { resolveApiUrl } from './verify/api-url.js';
 
 const EXAMPLES: [string, string][] = [
   ['notion-guard dir .', 'audit the current folder'],
   ['notion-guard dir src config/.env --format json', 'scan paths, JSON report'],
   ['cat notes.md | notion-guard stdin', 'scan standard input'],
 ];
-
-function common<T>(y: Argv<T>) {
-  return y
-    .option('format', { choices: ['text', 'json', 'sarif'] as const, default: 'text' as const, describe: 'report format' })
-    .option('output', { type: 'string', describe: 'write the report to FILE (atomically); the terminal gets a one-line summary' })
-    .option('show-secrets', { type: 'boolean', default: false, describe: 'print full tokens (default: redacted)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
-    .option('color', { type: 'boolean', default: true, describe: 'color on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR honoured)' })
-    .option('rules', { type: 'string', array: true, describe: 'extra rule file(s) (TOML), added to the shipped rules' })
-    .option('decode-depth', { type: 'number', default: 1, describe: 'layers of base64 to decode (0 turns decoding off; 2 also finds base64 of base64)' })
-    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' })
-    .option('verify', { type: 'boolean', default: false, describe: 'check each token found live against the Notion API (sends it there)' })
-    .option('only-verified', { type: 'boolean', default: false, describe: 'with --verify: report only live tokens' })
-    .option('api-url', { type: 'string', describe: 'Notion API base URL (default https://api.notion.com; env NOTION_GUARD_API_URL)' })
-    .option('verify-rate', { type: 'number', describe: 'verification requests per second (at most 3; default 3)' })
-    .option('verify-timeout', { type: 'number', describe: 'seconds per verification request (default 10)' })
-    .option('verify-budget', { type: 'number', describe: 'seconds for the whole verification (default 60)' })
-    .option('config', { type: 'string', describe: 'config file (default: .notion-guard.toml at the repository root); --no-config ignores it' })
-    .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
-    .option('baseline-create', { type: 'string', describe: 'record today\'s findings in this baseline file and exit 0' })
-    .option('repository', { type: 'string', describe: 'repository name for the report (default: $GITHUB_REPOSITORY), so reports of many runs merge cleanly' });
-}
-
-function toCommon(a: Record<string, unknown>): CommonOptions {
-  const depth = a['decode-depth'] as number;
-  if (!Number.isInteger(depth) || depth < 0 || depth > 4) throw new UsageError('--decode-depth must be an integer from 0 to 4');
-  const o: CommonOptions = {
-    format: a.format as Format,
-    showSecrets: a['show-secrets'] as boolean,
-    quiet: a.quiet as boolean,
-    color: a.color as boolean,
-    decodeDepth: depth,
-  };
-  if (typeof a.output === 'string') {
-    if (a.output === '') throw new UsageError('--output needs a file name');
-    o.output = a.output;
-  }
-  if (Array.isArray(a.rules)) o.rules = a.rules as string[];
-  if (a['only-verified'] && !a.verify) throw new UsageError('--only-verified needs --verify');
-  if (a.config === false) o.config = false;
-  else if (typeof a.config === 'string') {
-    if (a.config === '') throw new UsageError('--config needs a file name');
-    o.config = a.config;
-  }
-  for (const k of ['baseline', 'baseline-create'] as const) {
-    if (a[k] !== undefined && (typeof a[k] !== 'string' || a[k] === '')) throw new UsageError(`--${k} needs a file name`);
-  }
-  if (typeof a.baseline === 'string') o.baseline = a.baseline;
-  if (typeof a['baseline-create'] === 'string') o.baselineCreate = a['baseline-create'];
-  if (typeof a.repository === 'string' && a.repository !== '') o.repository = a.repository;
-  if (a.verify || a._verifyCommand) {
-    const rate = (a['verify-rate'] as number | undefined) ?? 3;
-    const timeout = (a['verify-timeout'] as number | undefined) ?? 10;
-    const budget = (a['verify-budget'] as number | undefined) ?? 60;
-    o.verifyExplicit = { rate: a['verify-rate'] !== undefined, timeout: a['verify-timeout'] !== undefined, budget: a['verify-budget'] !== undefined };
-    if (!(rate > 0 && rate <= 3)) throw new UsageError('--verify-rate must be above 0 and at most 3 (Notion\'s limit)');
-    if (!(timeout > 0 && timeout <= 120)) throw new UsageError('--verify-timeout must be from 0 to 120 seconds');
-    if (!(budget > 0 && budget <= 3600)) throw new UsageError('--verify-budget must be from 0 to 3600 seconds');
-    o.verify = { apiUrl: resolveApiUrl(a['api-url'] as string | undefined, process.env), rate, timeoutMs: timeout * 1000, budgetMs: budget * 1000, maxRetries: 3 };
-    o.onlyVerified = a['only-verified'] === true;
-  } else if (a['api-url'] !== undefined) {
-    // Checked, but without --verify nothing is sent anywhere.
-    resolveApiUrl(a['api-url'] as string, process.env);
-  }
-  return o;
-}
-
-class UsageError extends Error {}
 
 let stdoutClosed = false;
 
