@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory, b64 } from '../helpers/tokens.js';
 
 const f = new TokenFactory(31);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const repos: TestRepo[] = [];
 function repo(opts?: { bare?: boolean }): TestRepo {
   const r = new TestRepo(opts);
@@ -115,5 +118,18 @@ describe('notion-guard history', () => {
     const bare = repo();
     execFileSync('git', ['clone', '-q', '--bare', r.path, `${bare.path}/b.git`]);
     expect(history(r, [], `${bare.path}/b.git`).findings.map((x) => x.secret)).toEqual([t]);
+  });
+});
+
+describe('history progress', () => {
+  it('draws a progress line on a TTY stderr, and nothing on stderr otherwise', () => {
+    const r = repo();
+    for (let i = 0; i < 5; i++) r.commit(`c${i}`, { [`f${i}.txt`]: `content ${i}\n` });
+    const cli = `${process.execPath} ${join(ROOT, 'dist/bin/cli.js')} history --no-color`;
+    // `script` gives the command a real pseudo-terminal.
+    const tty = spawnSync('script', ['-qec', cli, '/dev/null'], { cwd: r.path, encoding: 'utf8' });
+    expect(tty.stdout).toMatch(/notion-guard: 5 commits, \d+ blobs, [\d.]+ MB \([\d.]+ MB\/s\)/);
+    const plain = runCli(['history'], { cwd: r.path });
+    expect(plain.stderr).toBe('');
   });
 });
