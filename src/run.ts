@@ -8,9 +8,7 @@ import type { Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from 
 import { loadRules } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
 import { scanItems } from './scan.js';
-import { renderJson } from './report/json.js';
 import { renderText, plural } from './report/text.js';
-import { renderSarif } from './report/sarif.js';
 import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
 import type { VerifyOptions } from './verify/index.js';
@@ -18,8 +16,6 @@ import type { Detector } from './engine/detect.js';
 import type { WorkerInit } from './parallel/protocol.js';
 import { findConfig, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { allowlistFilter } from './filters/allowlist.js';
-import { loadBaseline, renderBaseline } from './filters/baseline.js';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -116,14 +112,20 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
       : await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);
-  if (cfg) findings = findings.filter(allowlistFilter(cfg.allowlist, cfg.file));
+  // Filters and reporters beyond the plain text one load only when used: the hook's start-up stays lean.
+  if (cfg) {
+    const { allowlistFilter } = await import('./filters/allowlist.js');
+    findings = findings.filter(allowlistFilter(cfg.allowlist, cfg.file));
+  }
   if (opts.baselineCreate) {
+    const { renderBaseline } = await import('./filters/baseline.js');
     writeAtomic(opts.baselineCreate, renderBaseline(findings));
     if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(opts.baselineCreate)} (fingerprints only, no secrets)\n`);
     return 0;
   }
   const baselineFile = opts.baseline ?? cfg?.baseline;
   if (baselineFile) {
+    const { loadBaseline } = await import('./filters/baseline.js');
     const known = loadBaseline(baselineFile);
     findings = findings.filter((f) => !known.has(f.fingerprint));
   }
@@ -146,16 +148,16 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');
   }
   stats.durationMs = Date.now() - started;
-  emitReport({ mode, findings, stats }, rules, opts, io);
+  await emitReport({ mode, findings, stats }, rules, opts, io);
   return exitCodeFor(findings);
 }
 
-export function emitReport(result: ScanResult, rules: readonly Rule[], opts: CommonOptions, io: RunIO): void {
+export async function emitReport(result: ScanResult, rules: readonly Rule[], opts: CommonOptions, io: RunIO): Promise<void> {
   let rendered: string;
   const repository = opts.repository ?? (io.env.GITHUB_REPOSITORY || undefined);
   const meta = { showSecrets: opts.showSecrets, ...(repository ? { repository } : {}) };
-  if (opts.format === 'json') rendered = renderJson(result, meta);
-  else if (opts.format === 'sarif') rendered = renderSarif(result, rules, meta);
+  if (opts.format === 'json') rendered = (await import('./report/json.js')).renderJson(result, meta);
+  else if (opts.format === 'sarif') rendered = (await import('./report/sarif.js')).renderSarif(result, rules, meta);
   else rendered = renderText(result, { showSecrets: opts.showSecrets, color: opts.output ? false : useColor(opts, io) });
   if (opts.output) {
     writeAtomic(opts.output, rendered);
