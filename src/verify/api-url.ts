@@ -3,7 +3,6 @@
  * never from a file in the scanned repository (a hostile repo must not be able to collect CI's
  * findings), and plain http is allowed only to loopback addresses (for local emulators and tests).
  */
-import { isIP } from 'node:net';
 import { NotionGuardError } from '../errors.js';
 
 export const DEFAULT_API_URL = 'https://api.notion.com';
@@ -11,9 +10,9 @@ export const DEFAULT_API_URL = 'https://api.notion.com';
 function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1';
-  return false;
+  // (A regex rather than node:net's isIP: this module is on the hook's start-up path.)
+  if (/^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(h)) return true;
+  return h === '::1' || h === '0:0:0:0:0:0:0:1';
 }
 
 /** Validate and normalise an API base URL (no trailing slash). */
