@@ -1,5 +1,5 @@
 /** Reading a file from disk in bounded pieces. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export const PIECE_SIZE = 1024 * 1024;
@@ -14,13 +14,13 @@ const shared = Buffer.allocUnsafe(PIECE_SIZE);
 export function readSmallFileSync(file: string): Buffer | undefined {
   const fd = openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
-    if (size > shared.length) return undefined;
+    // No fstat: read until end of file; a file that fills the buffer is streamed by the caller.
     let got = 0;
-    while (got < size) {
-      const n = readSync(fd, shared, got, size - got, null);
+    for (;;) {
+      const n = readSync(fd, shared, got, shared.length - got, null);
       if (n === 0) break;
       got += n;
+      if (got === shared.length) return undefined;
     }
     return shared.subarray(0, got);
   } finally {
