@@ -76,7 +76,6 @@ export function resolveConfig(opts: CommonOptions, start: string): Config | unde
 }
 
 export interface ScanExtra {
-  concurrency?: number;
   stats?: Partial<ScanStats>;
   /** Where to look for `.notion-guard.toml` (the repository root, or the current directory). */
   configStart?: string;
@@ -101,6 +100,9 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   const rules = loadRules(ruleFiles, disabledRules);
   const detectOptions = opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth };
   const detector = buildDetector(rules, detectOptions);
+  // Read the baseline before scanning: a missing or broken one should fail at once, not after an hour.
+  const baselineFile = opts.baseline ?? cfg?.baseline;
+  const known = baselineFile && !opts.baselineCreate ? (await import('./filters/baseline.js')).loadBaseline(baselineFile) : undefined;
   const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs: 0, ...extra.stats };
   const warn = (m: string): void => {
     if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
@@ -109,7 +111,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   let findings =
     typeof items === 'function'
       ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn })
-      : await scanItems(items, detector, stats, { warn, ...(extra.concurrency ? { concurrency: extra.concurrency } : {}), ...(progress ? { onItem: progress.tick } : {}) });
+      : await scanItems(items, detector, stats, { warn, ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
   if (extra.finish) findings = await extra.finish(findings, stats);
   // Filters and reporters beyond the plain text one load only when used: the hook's start-up stays lean.
@@ -123,12 +125,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(opts.baselineCreate)} (fingerprints only, no secrets)\n`);
     return 0;
   }
-  const baselineFile = opts.baseline ?? cfg?.baseline;
-  if (baselineFile) {
-    const { loadBaseline } = await import('./filters/baseline.js');
-    const known = loadBaseline(baselineFile);
-    findings = findings.filter((f) => !known.has(f.fingerprint));
-  }
+  if (known) findings = findings.filter((f) => !known.has(f.fingerprint));
   if (opts.verify && findings.length > 0) {
     // Loaded only when asked: without --verify no network code is even imported.
     const { verifyTokens } = await import('./verify/index.js');
