@@ -1,0 +1,39 @@
+/**
+ * Attributing history findings: each blob with a finding gets the oldest commit and path that added
+ * it (provenance.ts); then, since a token stays in every later version of its file, findings are
+ * grouped to one per secret and path, at the version that introduced it, the rest counted.
+ */
+import type { Finding } from '../types.js';
+import { fingerprint } from '../fingerprint.js';
+import { sortFindings } from '../scan.js';
+import { commitInfo, findProvenance } from './provenance.js';
+import type { Repo } from './repo.js';
+
+export async function attributeFindings(repo: Repo, revs: readonly string[], findings: Finding[]): Promise<Finding[]> {
+  if (findings.length === 0) return findings;
+  const blobs = new Set(findings.map((f) => f.blob).filter((b): b is string => b !== undefined));
+  const prov = await findProvenance(repo, revs, blobs);
+  const info = await commitInfo(repo, [...new Set([...prov.values()].map((p) => p.commit))]);
+  const groups = new Map<string, { best: Finding; age: number; commits: number; paths: Set<string> }>();
+  for (const f of findings) {
+    const p = f.blob ? prov.get(f.blob) : undefined;
+    if (p) {
+      f.file = p.path;
+      const c = info.get(p.commit);
+      if (c) f.commit = c;
+    }
+    f.fingerprint = fingerprint(f.ruleId, f.file, f.secret);
+    const g = groups.get(f.fingerprint);
+    const age = p?.age ?? 0;
+    if (!g) groups.set(f.fingerprint, { best: f, age, commits: p?.commits ?? 1, paths: new Set(p?.paths ?? [f.file]) });
+    else {
+      g.commits += p?.commits ?? 1;
+      for (const x of p?.paths ?? []) g.paths.add(x);
+      if (age > g.age) {
+        g.best = f;
+        g.age = age;
+      }
+    }
+  }
+  return sortFindings([...groups.values()].map((g) => ({ ...g.best, occurrences: { commits: g.commits, paths: g.paths.size } })));
+}
