@@ -74,6 +74,16 @@ describe('pre-commit hook through a real git commit', () => {
     expect(ok.stdout + ok.stderr).toContain('existing-hook-ran');
   });
 
+  it('writes the hook where core.hooksPath says (no husky)', () => {
+    const r = project();
+    r.git('config', 'core.hooksPath', 'tools/git-hooks');
+    expect(runCli(['install'], { cwd: r.path }).code).toBe(0);
+    expect(readFileSync(join(r.path, 'tools/git-hooks/pre-commit'), 'utf8')).toMatch(/^#!\/bin\/sh\nnpx --no-install notion-guard staged\n$/);
+    expect(existsSync(join(r.path, '.git/hooks/pre-commit'))).toBe(false);
+    r.write('k.env', `K=${f.legacy()}\n`).git('add', 'k.env');
+    expect(commit(r).status).not.toBe(0);
+  });
+
   it('refuses to edit a hook it could not safely extend', () => {
     const r = project();
     const hook = join(r.path, '.git/hooks/pre-commit');
