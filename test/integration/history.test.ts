@@ -99,6 +99,15 @@ describe('notion-guard history', () => {
     expect(res.code).toBe(0);
   });
 
+  it('reports exact paths whatever their characters (newline, quotes, unicode, leading dash)', () => {
+    const r = repo();
+    const names = ['new\nline.env', 'quo"te.env', 'ünï.env', '-dash.env', 'sp ace/x.env'];
+    const files: Record<string, string> = {};
+    for (const n of names) files[n] = `T=${f.ntn()}\n`;
+    r.commit('odd names', files);
+    expect(history(r).findings.map((x) => x.file).sort()).toEqual([...names].sort());
+  });
+
   it('tells to treat committed tokens as compromised, rotate first, then purge', () => {
     const r = repo();
     r.commit('leak', { 'x.env': `T=${f.ntn()}\n` });
