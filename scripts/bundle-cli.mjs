@@ -20,3 +20,9 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(`${out}cli.js`, 0o755);
+
+// The shipped rules, parsed and validated once here (TOML stays the source; see src/rules/load.ts).
+const { SHIPPED_RULES, SHIPPED_RULES_CACHE, hashRuleText, parseRawRules } = await import('../dist/rules/load.js');
+const { readFileSync, writeFileSync } = await import('node:fs');
+const text = readFileSync(SHIPPED_RULES, 'utf8');
+writeFileSync(SHIPPED_RULES_CACHE, `${JSON.stringify({ hash: hashRuleText(text), rules: parseRawRules(text, SHIPPED_RULES) })}\n`);

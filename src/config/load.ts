@@ -1,7 +1,7 @@
 /** Finding and reading the configuration file. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
+import { parseToml, tomlErrorPosition } from '../rules/toml.js';
 import { NotionGuardError } from '../errors.js';
 import { describeFsError } from '../fs-errors.js';
 import { validateConfig, type Config } from './schema.js';
@@ -30,9 +30,10 @@ export function loadConfig(file: string): Config {
   }
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = parseToml(text);
   } catch (e) {
-    const where = e instanceof TomlError ? `:${e.line}` : '';
+    const pos = tomlErrorPosition(e);
+    const where = pos ? `:${pos.line}` : '';
     throw new NotionGuardError('config', `${file}${where}: invalid TOML: ${(e as Error).message.split('\n')[0]}`);
   }
   const cfg = validateConfig(doc, text, file);

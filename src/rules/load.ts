@@ -1,25 +1,53 @@
 /** Loading rule files: read, parse (TOML), validate, compile. The only I/O of rules/. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
-import { parse, TomlError } from 'smol-toml';
+import { createHash } from 'node:crypto';
+import { parseToml, tomlErrorPosition } from './toml.js';
 import { NotionGuardError } from '../errors.js';
 import type { Rule } from '../types.js';
-import { validateRuleFile } from './schema.js';
+import { validateRuleFile, type RawRule } from './schema.js';
 
 /** The rules shipped with the package (top-level `rules/`). */
 export const SHIPPED_RULES = join(PACKAGE_ROOT, 'rules', 'notion.toml');
 
-export function parseRuleFile(text: string, file: string): Rule[] {
+/**
+ * The shipped rules, parsed and validated at build time (scripts/bundle-cli.mjs), keyed by a hash of
+ * the TOML: used only while rules/notion.toml is unchanged, so the TOML file stays the truth.
+ */
+export const SHIPPED_RULES_CACHE = join(PACKAGE_ROOT, 'dist', 'shipped-rules.json');
+
+export function hashRuleText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function cachedShippedRules(text: string): RawRule[] | undefined {
+  if (!existsSync(SHIPPED_RULES_CACHE)) return undefined;
+  try {
+    const cache = JSON.parse(readFileSync(SHIPPED_RULES_CACHE, 'utf8')) as { hash: string; rules: RawRule[] };
+    return cache.hash === hashRuleText(text) ? cache.rules : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse and validate a rule file's text (no compilation). */
+export function parseRawRules(text: string, file: string): RawRule[] {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = parseToml(text);
   } catch (e) {
-    const where = e instanceof TomlError ? ` (line ${e.line}, column ${e.column})` : '';
+    const pos = tomlErrorPosition(e);
+    const where = pos ? ` (line ${pos.line}, column ${pos.column})` : '';
     const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
     throw new NotionGuardError('rule-file', `${file}${where}: invalid TOML: ${first}`);
   }
-  return validateRuleFile(doc, file).map((r) => ({
+  return validateRuleFile(doc, file);
+}
+
+export function parseRuleFile(text: string, file: string): Rule[] {
+  const raw = (file === SHIPPED_RULES ? cachedShippedRules(text) : undefined) ?? parseRawRules(text, file);
+  return raw.map((r) => ({
     id: r.id,
     description: r.description,
     prefix: r.prefix,
