@@ -101,7 +101,10 @@ export function findEncodedTokens(text: string, detector: Detector, depth: numbe
  * fragments across the join, and decode from where they start.
  */
 function findAcrossWraps(text: string, levels: Level[], tryAt: (at: number, d: number) => void): void {
-  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) {
+  let prev = -1;
+  for (let nl = text.indexOf('\n'); nl !== -1; prev = nl, nl = text.indexOf('\n', nl + 1)) {
+    // Most lines are short: skip them before looking at any character.
+    if (nl - prev <= 60) continue;
     const end = text[nl - 1] === '\r' ? nl - 1 : nl;
     if (!inClass(BASE64, text, end - 1)) continue;
     let begin = end;
