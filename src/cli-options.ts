@@ -14,7 +14,7 @@ export function common<T>(y: Argv<T>) {
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('color', { type: 'boolean', default: true, describe: 'color on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR honoured)' })
     .option('rules', { type: 'string', array: true, describe: 'extra rule file(s) (TOML), added to the shipped rules' })
-    .option('decode-depth', { type: 'number', default: 1, describe: 'layers of base64 to decode (0 turns decoding off; 2 also finds base64 of base64)' })
+    .option('decode-depth', { type: 'number', describe: 'layers of base64 to decode (default 1; 0 turns decoding off; 2 also finds base64 of base64)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' })
     .option('verify', { type: 'boolean', default: false, describe: 'check each token found live against the Notion API (sends it there)' })
     .option('only-verified', { type: 'boolean', default: false, describe: 'with --verify: report only live tokens' })
@@ -29,14 +29,15 @@ export function common<T>(y: Argv<T>) {
 }
 
 export function toCommon(a: Record<string, unknown>): CommonOptions {
-  const depth = a['decode-depth'] as number;
-  if (!Number.isInteger(depth) || depth < 0 || depth > 4) throw new UsageError('--decode-depth must be an integer from 0 to 4');
+  // Undefined (the hook's fast path) means the detector's own default.
+  const depth = a['decode-depth'] as number | undefined;
+  if (depth !== undefined && (!Number.isInteger(depth) || depth < 0 || depth > 4)) throw new UsageError('--decode-depth must be an integer from 0 to 4');
   const o: CommonOptions = {
     format: a.format as Format,
     showSecrets: a['show-secrets'] as boolean,
     quiet: a.quiet as boolean,
     color: a.color as boolean,
-    decodeDepth: depth,
+    ...(depth === undefined ? {} : { decodeDepth: depth }),
   };
   if (typeof a.output === 'string') {
     if (a.output === '') throw new UsageError('--output needs a file name');

@@ -76,7 +76,6 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     'show-secrets': values['show-secrets'] === true,
     quiet: values.quiet === true,
     color: values['no-color'] !== true,
-    'decode-depth': 1,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
     ...(values.repository !== undefined ? { repository: values.repository } : {}),

@@ -1,6 +1,5 @@
 /** `notion-guard dir [PATH…]` and `notion-guard stdin`. */
 import { dirScan } from '../parallel/dir-scan.js';
-import { sanitize } from '../report/sanitize.js';
 import { stdinSource } from '../sources/stdin.js';
 import { scanAndReport, type CommonOptions, type DirOptions, type RunIO } from '../run.js';
 
@@ -9,9 +8,6 @@ export function runDir(paths: readonly string[], opts: DirOptions & { parallel?:
     parallel: opts.parallel ?? process.env.NOTION_GUARD_WORKERS !== '0',
     ...(opts.include ? { include: opts.include } : {}),
     ...(opts.exclude ? { exclude: opts.exclude } : {}),
-    warn: (m) => {
-      if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
-    },
   });
   return scanAndReport('dir', items, opts, io);
 }

@@ -12,8 +12,9 @@ const MAIN_THREAD_BYTES = 24 * 1024 * 1024;
 
 export function dirScan(operands: readonly string[], opts: DirectoryOptions & { parallel: boolean }): PushScan {
   return async (detector, stats, onItem, ctx) => {
-    const files = directoryFiles(operands, opts);
+    // Walk warnings (an unreadable folder) go through the pipeline's one warning channel.
     const warn = ctx.warn;
+    const files = directoryFiles(operands, { ...opts, warn });
     let count = 0;
     let exhausted = false;
     // The head of the walk, scanned here; stops early once the tree is known to be big.
