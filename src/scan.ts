@@ -150,7 +150,7 @@ export async function scanItems(
         record(r);
         opts.onItem?.(item, r.bytes);
       } catch (e) {
-        // Source failures (git died, a corrupt object) end the scan: a partial pass must not look clean.
+        // A known failure of the source ends the scan: a partial pass must not look clean.
         if (isKnownError(e)) {
           fatal ??= e;
           return;
