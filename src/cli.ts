@@ -65,6 +65,7 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
         baseline: { type: 'string' },
         output: { type: 'string' },
         repository: { type: 'string' },
+        ...(command === 'history' ? { 'no-fetch': { type: 'boolean' as const } } : {}),
       },
     }));
   } catch {
@@ -82,7 +83,7 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
   };
   const { runStaged, runHistory } = await import('./commands/git.js');
-  const opts = { ...toCommon(a), ...(typeof values.repo === 'string' ? { repo: values.repo } : {}) };
+  const opts = { ...toCommon(a), ...(typeof values.repo === 'string' ? { repo: values.repo } : {}), ...(values['no-fetch'] ? { noFetch: true } : {}) };
   return command === 'staged' ? runStaged(opts, io()) : runHistory(positionals, opts, io());
 }
 
@@ -115,11 +116,12 @@ async function main(argv: string[]): Promise<number> {
       (y) => common(y).positional('ranges', { type: 'string', array: true, describe: 'revision ranges, e.g. main..HEAD (default: --all)' })
         .option('repo', { type: 'string', describe: 'run in this repository instead of the current directory' })
         .option('since-commit', { type: 'string', describe: 'only commits after this one (SHA..HEAD)' })
+        .option('fetch', { type: 'boolean', default: true, describe: 'in a partial clone, fetch the missing blobs in one batch (--no-fetch: scan the local ones and name the rest; exit 2)' })
         .example('$0 history', 'audit all of history (CI)')
         .example('$0 history origin/main..HEAD', 'scan the commits of a pull request'),
       (a) => act(async () => {
         const { runHistory } = await import('./commands/git.js');
-        const opts = { ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}), ...(a['since-commit'] ? { sinceCommit: a['since-commit'] } : {}) };
+        const opts = { ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}), ...(a['since-commit'] ? { sinceCommit: a['since-commit'] } : {}), ...(a.fetch === false ? { noFetch: true } : {}) };
         return runHistory(a.ranges ?? [], opts, io());
       })(),
     )
@@ -240,12 +242,21 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   else fail(`cannot write to standard output: ${e.code ?? e.message}`);
 });
 
+// If the event loop empties while the command is still pending (a stream that will never end, a
+// promise nobody settles), Node would exit 0: a scan that did not finish must never pass.
+let settled = false;
+process.on('beforeExit', () => {
+  if (!settled) fail('internal error: the scan stopped before finishing (nothing left to wait for); it did not pass');
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || isKnownError(e)) fail(e.message);
+    settled = true;
+    if (e instanceof UsageError || (isKnownError(e) && e.code !== 'internal')) fail(e.message);
     fail(`unexpected error: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)`, e);
   },
 );

@@ -2,7 +2,7 @@
  * Known errors: each prints as one line and exits 2. Anything else is a bug and keeps its stack for
  * `--debug`. Messages must never contain a token (see report/redact.ts).
  */
-export type ErrorCode = 'usage' | 'rule-file' | 'config' | 'git' | 'io' | 'verify' | 'interrupted';
+export type ErrorCode = 'usage' | 'rule-file' | 'config' | 'git' | 'io' | 'verify' | 'interrupted' | 'internal';
 
 export class NotionGuardError extends Error {
   readonly code: ErrorCode;

@@ -19,6 +19,9 @@ import type { Config } from './config/schema.js';
 
 export type Format = 'text' | 'json' | 'sarif';
 
+/** Unreadable items named one per line up to this many; the rest are counted. */
+const MAX_NAMED = 20;
+
 export interface RunIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -64,8 +67,10 @@ export function useColor(opts: CommonOptions, io: RunIO): boolean {
   return io.stdoutIsTTY;
 }
 
-export function exitCodeFor(findings: readonly Finding[]): number {
-  return findings.length > 0 ? 1 : 0;
+/** 0 only when nothing was found and every byte in scope was scanned (DESIGN.md, exit codes). */
+export function exitCodeFor(findings: readonly Finding[], stats?: Pick<ScanStats, 'unreadable'>): number {
+  if (findings.length > 0) return 1;
+  return stats?.unreadable?.length ? 2 : 0;
 }
 
 /** The config in force: --config FILE, else `.notion-guard.toml` found from `start`, unless --no-config. */
@@ -79,13 +84,14 @@ export interface ScanExtra {
   stats?: Partial<ScanStats>;
   /** Where to look for `.notion-guard.toml` (the repository root, or the current directory). */
   configStart?: string;
-  finish?: (findings: Finding[], stats: ScanStats) => Promise<Finding[]>;
 }
 
 /** What a self-scanning source may need besides the detector: how to rebuild it in a worker. */
 export interface PushScanContext {
   workerInit: WorkerInit;
   warn: (message: string) => void;
+  /** Name something in scope that could not be read (after recording it in stats.unreadable). */
+  unreadable: (message: string) => void;
 }
 
 /** A source that scans by itself (push-style, or in workers), given the detector. */
@@ -107,13 +113,19 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   const warn = (m: string): void => {
     if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
   };
+  // Not --quiet-able: what could not be read decides the exit code, so it is always named.
+  let told = 0;
+  const unreadable = (m: string): void => {
+    if (++told <= MAX_NAMED) io.stderr(`notion-guard: error: ${sanitize(m)}\n`);
+  };
   const progress = mode === 'history' && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
   let findings =
     typeof items === 'function'
-      ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn })
-      : await scanItems(items, detector, stats, { warn, ...(progress ? { onItem: progress.tick } : {}) });
+      ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn, unreadable })
+      : await scanItems(items, detector, stats, { warn, unreadable, ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
-  if (extra.finish) findings = await extra.finish(findings, stats);
+  const notRead = stats.unreadable?.length ?? 0;
+  if (notRead > MAX_NAMED) io.stderr(`notion-guard: error: … and ${notRead - MAX_NAMED} more could not be read\n`);
   // Filters and reporters beyond the plain text one load only when used: the hook's start-up stays lean.
   if (cfg) {
     const { allowlistFilter } = await import('./filters/allowlist.js');
@@ -123,7 +135,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     const { renderBaseline } = await import('./filters/baseline.js');
     writeAtomic(opts.baselineCreate, renderBaseline(findings));
     if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(opts.baselineCreate)} (fingerprints only, no secrets)\n`);
-    return 0;
+    if (notRead > 0) io.stderr(`notion-guard: error: the baseline is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above)\n`);
+    return notRead > 0 ? 2 : 0;
   }
   if (known) findings = findings.filter((f) => !known.has(f.fingerprint));
   if (opts.verify && findings.length > 0) {
@@ -146,7 +159,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   }
   stats.durationMs = Date.now() - started;
   await emitReport({ mode, findings, stats }, rules, opts, io);
-  return exitCodeFor(findings);
+  if (notRead > 0) io.stderr(`notion-guard: error: the scan is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above), so it cannot pass\n`);
+  return exitCodeFor(findings, stats);
 }
 
 export async function emitReport(result: ScanResult, rules: readonly Rule[], opts: CommonOptions, io: RunIO): Promise<void> {

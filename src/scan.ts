@@ -14,6 +14,8 @@ export interface ScanItemsOptions {
   /** Files scanned at once; I/O overlaps with detection. */
   concurrency?: number;
   warn?: (message: string) => void;
+  /** Told each thing that could not be read (it is also recorded in stats.unreadable). */
+  unreadable?: (message: string) => void;
   /** Called once per item scanned (for progress lines). */
   onItem?: (item: SourceItem, bytes: number) => void;
 }
@@ -67,7 +69,10 @@ export class ItemScanner {
 
   end(): ItemResult {
     if (!this.binary) {
-      if (this.utf16) this.take(this.scanner.push(Buffer.from(this.utf16.decode(), 'utf8')));
+      if (this.utf16) {
+        const rest = Buffer.from(this.utf16.decode(), 'utf8');
+        this.take(this.scanner.push(rest));
+      }
       this.take(this.scanner.end());
     }
     return { findings: this.findings, bytes: this.bytes, binary: this.binary };
@@ -76,7 +81,8 @@ export class ItemScanner {
   private take(found: Positioned[]): void {
     const item = this.item;
     for (const c of found) {
-      if (item.lineFilter && !item.lineFilter(c.line)) continue;
+      // A token counts when any part of it is on a counted line (a split literal's added second piece).
+      if (item.lineFilter && !item.lineFilter(c.line, c.endLine)) continue;
       if (lineAllowed(c.lineText)) continue;
       const f: Finding = {
         ruleId: c.ruleId,
@@ -88,6 +94,7 @@ export class ItemScanner {
         lineText: c.lineText,
       };
       if (c.encoding) f.encoding = c.encoding;
+      if (c.endLine !== c.line) f.endLine = c.endLine;
       if (item.blob) f.blob = item.blob;
       this.findings.push(f);
     }
@@ -121,9 +128,12 @@ export async function scanItems(
     findings.push(...r.findings);
   };
   const warnUnreadable = (item: SourceItem, e: unknown): void => {
-    const msg = `cannot read ${item.path}: ${describeFsError(e)}`;
-    (stats.warnings ??= []).push(msg);
-    opts.warn?.(msg);
+    // Only the file system failing to give the bytes is "unreadable"; anything else is a bug, fatal.
+    if (!isFsError(e)) {
+      fatal ??= e;
+      return;
+    }
+    noteUnreadable(stats, `cannot read ${item.path}: ${describeFsError(e)}`, opts.unreadable ?? opts.warn);
   };
   for await (const item of items) {
     if (fatal) break;
@@ -165,6 +175,18 @@ export async function scanItems(
   await Promise.all(running);
   if (fatal) throw fatal;
   return sortFindings(findings);
+}
+
+/** An error from the operating system about a file (it has an errno code), not a bug of ours. */
+export function isFsError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+}
+
+/** Record something in scope that could not be read: named, counted, and the exit cannot be 0. */
+export function noteUnreadable(stats: ScanStats, message: string, tell?: (message: string) => void): void {
+  (stats.unreadable ??= []).push(message);
+  tell?.(message);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

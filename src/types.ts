@@ -40,6 +40,8 @@ export interface Candidate {
   offset: number;
   /** Where the match was anchored (the prefilter hit); streaming commits candidates by this offset. */
   anchor: number;
+  /** Offset just past the token's text (its encoded form or last piece); a split or wrapped token spans lines. */
+  end: number;
   encoding?: 'base64' | 'split';
 }
 
@@ -77,6 +79,10 @@ export interface Finding {
   verification?: Verification;
   /** For git scans: the blob the finding is in. */
   blob?: string;
+  /** For a token in a commit or tag message: the commit it belongs to (attributed after the scan). */
+  messageOf?: string;
+  /** The line holding the token's last character, when it differs from `line` (split, wrapped). */
+  endLine?: number;
   /** The source line, trimmed, for context in the text report (never printed unredacted). */
   lineText?: string;
 }
@@ -88,6 +94,8 @@ export interface ScanStats {
   durationMs: number;
   skippedBinary?: number;
   warnings?: string[];
+  /** What was in scope but could not be read, named: the scan then cannot exit 0. */
+  unreadable?: string[];
 }
 
 export type ScanMode = 'staged' | 'history' | 'dir' | 'stdin';
@@ -99,13 +107,16 @@ export interface ScanResult {
 }
 
 /** One file version handed from a source to the scanner. */
+/** Which lines count (staged: the added ones): true when any line of [first, last] counts. */
+export type LineFilter = (first: number, last: number) => boolean;
+
 export interface SourceItem {
   /** Path as reported (DESIGN.md: as grep prints it, or the path in the repository). */
   path: string;
   /** The content, in pieces. */
   read(): AsyncIterable<Buffer>;
   /** For staged scans: only lines for which this returns true count. */
-  lineFilter?: (line: number) => boolean;
+  lineFilter?: LineFilter;
   /** For history scans: the blob id, used to attach provenance after the scan. */
   blob?: string;
   /**

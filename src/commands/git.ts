@@ -6,10 +6,9 @@ import { isShallow, openRepo, openRepoForHistory } from '../git/repo.js';
 import { scanHistory } from '../sources/history.js';
 import { scanStaged } from '../sources/staged.js';
 import { stagedEntries } from '../git/diff.js';
-import { scanAndReport, type CommonOptions, type RunIO } from '../run.js';
-import type { Finding, ScanStats } from '../types.js';
-import type { Detector } from '../engine/detect.js';
-import { sortFindings } from '../scan.js';
+import { scanAndReport, type CommonOptions, type PushScan, type RunIO } from '../run.js';
+import { noteUnreadable, sortFindings } from '../scan.js';
+import { promisorRemote } from '../git/partial-clone.js';
 
 export interface GitCommandOptions extends CommonOptions {
   /** Run in this directory instead of the current one (like git -C). */
@@ -22,12 +21,14 @@ export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<num
   const listed = stagedEntries({ cwd, top: cwd });
   listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
   const repo = await openRepo(cwd);
-  const scan = (detector: Detector, stats: ScanStats) => scanStaged(repo, listed, detector, stats).then(sortFindings);
+  const scan: PushScan = (detector, stats, _onItem, ctx) => scanStaged(repo, listed, detector, stats, ctx.unreadable).then(sortFindings);
   return scanAndReport('staged', scan, opts, io, { configStart: repo.top });
 }
 
 export interface HistoryOptions extends GitCommandOptions {
   sinceCommit?: string;
+  /** Partial clone: scan the local blobs, name the missing ones, fetch nothing. */
+  noFetch?: boolean;
 }
 
 export async function runHistory(ranges: readonly string[], opts: HistoryOptions, io: RunIO): Promise<number> {
@@ -46,10 +47,22 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
   const commits = Number(await gitText(['rev-list', '--count', ...revs, '--'], { cwd: repo.cwd }).catch((e: unknown) => {
     throw e instanceof NotionGuardError ? new NotionGuardError('git', e.message.replace('git rev-list failed: ', 'bad revision range: ')) : e;
   }));
-  const scan = (detector: Detector, stats: ScanStats, onBlob: () => void) => scanHistory(repo, revs, detector, stats, { onBlob }).then(sortFindings);
+  const scan: PushScan = async (detector, stats, onBlob, ctx) => {
+    const notice = (m: string): void => {
+      if (!opts.quiet) io.stderr(`notion-guard: ${m}\n`);
+    };
+    const r = await scanHistory(repo, revs, detector, stats, { onBlob, unreadable: ctx.unreadable, notice, ...(opts.noFetch ? { noFetch: true } : {}) });
+    const { findings, missingPaths } = await attributeFindings(repo, revs, r.findings, r.missing);
+    const partial = opts.noFetch && (await promisorRemote(repo)) !== undefined;
+    for (const id of r.missing) {
+      const where = missingPaths.get(id);
+      const what = where === undefined ? `blob ${id}` : `${where} (blob ${id})`;
+      noteUnreadable(stats, partial ? `not scanned: ${what}: not in this partial clone (--no-fetch)` : `cannot read ${what}: the object is missing from the repository`, ctx.unreadable);
+    }
+    return findings;
+  };
   return scanAndReport('history', scan, opts, io, {
     configStart: repo.cwd,
     stats: { commits: Number.isFinite(commits) ? commits : 0 },
-    finish: (findings: Finding[]) => attributeFindings(repo, revs, findings),
   });
 }

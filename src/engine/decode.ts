@@ -146,7 +146,9 @@ function decodeAround(text: string, hit: number, d: number, level: Level, detect
     const inner = d === 0 ? detector.detectPlain(decoded) : findEncodedTokens(decoded, detector, d);
     for (const c of inner) {
       const groupStart = toTextOffset(segments, Math.floor(c.offset / 3) * 4);
-      out.push({ ruleId: c.ruleId, secret: c.secret, offset: runStart(text, groupStart), anchor: hit, encoding: 'base64' });
+      // The encoded span ends with the group holding the token's last decoded byte.
+      const end = toTextOffset(segments, Math.min(len, Math.ceil(c.end / 3) * 4));
+      out.push({ ruleId: c.ruleId, secret: c.secret, offset: runStart(text, groupStart), anchor: hit, end: Math.max(end, hit + 1), encoding: 'base64' });
     }
   }
   return out;

@@ -100,12 +100,12 @@ export class Detector {
       if (!rightBoundaryOk(text, bodyStart + run, this.prefixes)) return undefined;
       const body = text.slice(bodyStart, bodyStart + run);
       if (rejectReason(body, rule) !== undefined) return undefined;
-      return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at };
+      return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at, end: bodyStart + run };
     }
     if (run < rule.minBodyLength && allowSplit && rule.minBodyLength === rule.bodyLength) {
-      const body = findSplitToken(text, bodyStart, rule);
-      if (body !== undefined && rejectReason(body, rule) === undefined) {
-        return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at, encoding: 'split' };
+      const split = findSplitToken(text, bodyStart, rule);
+      if (split !== undefined && rejectReason(split.body, rule) === undefined) {
+        return { ruleId: rule.id, secret: rule.prefix + split.body, offset: at, anchor: at, end: split.end, encoding: 'split' };
       }
     }
     return undefined;

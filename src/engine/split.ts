@@ -11,8 +11,11 @@ const QUOTES = new Set(['"', "'", '`']);
 const JOIN = /(?:\s|\\\r?\n){0,100}(?:\+|\.\.?|&)?(?:\s|\\\r?\n){0,100}/y;
 const MAX_PIECES = 12;
 
-/** The joined body if the literal starting at `bodyStart` continues in the next ones, else undefined. */
-export function findSplitToken(text: string, bodyStart: number, rule: DetectorRule): string | undefined {
+/**
+ * The joined body (and where its last piece ends) if the literal starting at `bodyStart` continues
+ * in the next ones, else undefined.
+ */
+export function findSplitToken(text: string, bodyStart: number, rule: DetectorRule): { body: string; end: number } | undefined {
   let body = '';
   let pos = bodyStart;
   for (let piece = 0; piece < MAX_PIECES; piece++) {
@@ -22,7 +25,7 @@ export function findSplitToken(text: string, bodyStart: number, rule: DetectorRu
     if (body.length > rule.bodyLength) return undefined;
     const quote = text[pos];
     if (quote === undefined || !QUOTES.has(quote)) return undefined;
-    if (body.length === rule.bodyLength) return piece > 0 ? body : undefined;
+    if (body.length === rule.bodyLength) return piece > 0 ? { body, end: pos } : undefined;
     if (run === 0 && piece > 0) return undefined;
     JOIN.lastIndex = pos + 1;
     const gap = JOIN.exec(text);

@@ -14,6 +14,8 @@ import { Detector } from './detect.js';
 export interface Positioned extends Candidate {
   /** 1-based line (LF-separated; CRLF counts the same). */
   line: number;
+  /** The line holding the token's last character (differs from `line` for split or wrapped tokens). */
+  endLine: number;
   /** 1-based column in characters (UTF-8 code points) of the reported offset. */
   column: number;
   /** The token's line (latin1 bytes), clipped to the window around the token. */
@@ -111,7 +113,9 @@ export class StreamScanner {
     const textStart = Math.max(0, lineStart, at - KEEP);
     const textEnd = Math.min(lineEnd === -1 ? win.length : lineEnd, at + HOLD);
     const lineText = win.toString('latin1', textStart, textEnd).replace(/\r$/, '');
-    return { ...c, offset: this.base + at, anchor: this.base + c.anchor, line, column, lineText };
+    let endLine = line;
+    for (let nl = win.indexOf(10, at); nl !== -1 && nl < c.end - 1; nl = win.indexOf(10, nl + 1)) endLine++;
+    return { ...c, offset: this.base + at, anchor: this.base + c.anchor, end: this.base + c.end, line, endLine, column, lineText };
   }
 
   private advance(win: Buffer, from: number, to: number): void {

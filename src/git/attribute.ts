@@ -1,21 +1,37 @@
 /**
  * Attributing history findings: each blob with a finding gets the oldest commit and path that added
  * it (provenance.ts); then, since a token stays in every later version of its file, findings are
- * grouped to one per secret and path, at the version that introduced it, the rest counted.
+ * grouped to one per secret and path, at the version that introduced it, the rest counted. A token
+ * in a commit or tag message belongs to that commit, one finding per commit.
  */
 import type { Finding } from '../types.js';
 import { fingerprint } from '../fingerprint.js';
 import { sortFindings } from '../scan.js';
-import { commitInfo, findProvenance } from './provenance.js';
+import { commitInfo, findProvenance, type Provenance } from './provenance.js';
 import type { Repo } from './repo.js';
 
-export async function attributeFindings(repo: Repo, revs: readonly string[], findings: Finding[]): Promise<Finding[]> {
-  if (findings.length === 0) return findings;
-  const blobs = new Set(findings.map((f) => f.blob).filter((b): b is string => b !== undefined));
-  const prov = await findProvenance(repo, revs, blobs);
-  const info = await commitInfo(repo, [...new Set([...prov.values()].map((p) => p.commit))]);
+export async function attributeFindings(repo: Repo, revs: readonly string[], findings: Finding[], missing: readonly string[] = []): Promise<{ findings: Finding[]; missingPaths: Map<string, string> }> {
+  const missingPaths = new Map<string, string>();
+  if (findings.length === 0 && missing.length === 0) return { findings, missingPaths };
+  const blobs = new Set([...findings.map((f) => f.blob).filter((b): b is string => b !== undefined), ...missing]);
+  const prov: Map<string, Provenance> = blobs.size > 0 ? await findProvenance(repo, revs, blobs) : new Map();
+  for (const id of missing) {
+    const p = prov.get(id);
+    if (p) missingPaths.set(id, p.path);
+  }
+  const shas = new Set([...prov.values()].map((p) => p.commit));
+  for (const f of findings) if (f.messageOf) shas.add(f.messageOf);
+  const info = await commitInfo(repo, [...shas]);
   const groups = new Map<string, { best: Finding; age: number; commits: number; paths: Set<string> }>();
+  const messages: Finding[] = [];
   for (const f of findings) {
+    if (f.messageOf) {
+      const c = info.get(f.messageOf);
+      if (c) f.commit = c;
+      f.fingerprint = fingerprint(f.ruleId, f.file, f.secret);
+      messages.push(f);
+      continue;
+    }
     const p = f.blob ? prov.get(f.blob) : undefined;
     if (p) {
       f.file = p.path;
@@ -35,5 +51,6 @@ export async function attributeFindings(repo: Repo, revs: readonly string[], fin
       }
     }
   }
-  return sortFindings([...groups.values()].map((g) => ({ ...g.best, occurrences: { commits: g.commits, paths: g.paths.size } })));
+  const files = [...groups.values()].map((g) => ({ ...g.best, occurrences: { commits: g.commits, paths: g.paths.size } }));
+  return { findings: sortFindings([...files, ...messages]), missingPaths };
 }

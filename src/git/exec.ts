@@ -12,11 +12,37 @@ export interface GitOptions {
   okCodes?: number[];
 }
 
-// Make git's output parseable and independent of the user's locale and pager settings.
-const BASE_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
+/**
+ * The scanned repository is hostile input: its own config must not run a command or change what our
+ * parsers read. Command-line `-c` wins over every config file (git-config(1), "FILES"), so these
+ * hold whatever .git/config, ~/.gitconfig or an include says. Each is covered by a test
+ * (test/integration/git-config.test.ts).
+ */
+export const GIT_OVERRIDES: readonly string[] = [
+  'core.quotePath=false', // paths verbatim, never C-quoted
+  'core.fsmonitor=false', // an fsmonitor hook is a command the repository names
+  'core.useReplaceRefs=false', // replace objects could hide or swap commits
+  'core.pager=cat',
+  'color.ui=never',
+  'log.showSignature=false', // would run gpg.program
+  'log.showRoot=true', // a root commit's files count as added
+  'log.follow=false',
+  'log.decorate=false',
+  'log.mailmap=false',
+  'diff.relative=false', // from a subfolder, paths outside it would vanish
+  'diff.noprefix=false',
+  'diff.mnemonicPrefix=false',
+  'i18n.logOutputEncoding=UTF-8',
+];
+
+// Make git's output parseable and independent of the user's locale and pager settings; ignore
+// replace refs and grafts, which would let a repository hide commits from a history scan.
+const BASE_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1', GIT_GRAFT_FILE: '/dev/null' };
+
+const OVERRIDE_ARGS = GIT_OVERRIDES.flatMap((o) => ['-c', o]);
 
 export function spawnGit(args: readonly string[], cwd?: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], {
+  const child = spawn('git', ['--no-pager', ...OVERRIDE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...BASE_ENV, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@
  */
 import { directoryFiles, diskItem, type DirectoryOptions } from '../sources/directory.js';
 import type { PushScan } from '../run.js';
-import { scanItems, sortFindings } from '../scan.js';
+import { noteUnreadable, scanItems, sortFindings } from '../scan.js';
 import { scanFilesInWorkers } from './pool.js';
 
 const MAIN_THREAD_FILES = 400;
@@ -12,9 +12,8 @@ const MAIN_THREAD_BYTES = 24 * 1024 * 1024;
 
 export function dirScan(operands: readonly string[], opts: DirectoryOptions & { parallel: boolean }): PushScan {
   return async (detector, stats, onItem, ctx) => {
-    // Walk warnings (an unreadable folder) go through the pipeline's one warning channel.
-    const warn = ctx.warn;
-    const files = directoryFiles(operands, { ...opts, warn });
+    // A folder the walk cannot read is in scope and unread: the one unreadable channel, exit 2.
+    const files = directoryFiles(operands, { ...opts, warn: (m) => noteUnreadable(stats, m, ctx.unreadable) });
     let count = 0;
     let exhausted = false;
     // The head of the walk, scanned here; stops early once the tree is known to be big.
@@ -30,12 +29,12 @@ export function dirScan(operands: readonly string[], opts: DirectoryOptions & { 
         yield diskItem(r.value);
       }
     }
-    const findings = await scanItems(head(), detector, stats, { warn, onItem, concurrency: 1 });
+    const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: ctx.unreadable, onItem, concurrency: 1 });
     if (exhausted || !opts.parallel) return findings;
     const rest = (function* () {
       for (const f of files) yield [f.display, f.file] as [string, string];
     })();
-    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, warn)));
+    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, ctx.unreadable)));
     return sortFindings(findings);
   };
 }

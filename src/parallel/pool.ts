@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { WorkerInit, WorkerResult } from './protocol.js';
+import { NotionGuardError } from '../errors.js';
+import { noteUnreadable } from '../scan.js';
 
 const BATCH = 64;
 
@@ -27,7 +29,7 @@ export async function scanFilesInWorkers(
   files: Iterator<[string, string]>,
   init: WorkerInit,
   stats: ScanStats,
-  warn: (m: string) => void,
+  unreadable: (m: string) => void,
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   let nextId = 0;
@@ -51,18 +53,16 @@ export async function scanFilesInWorkers(
               w.postMessage({ id: nextId++, files: batch });
             };
             w.on('message', (r: WorkerResult) => {
+              if (r.error) return reject(new NotionGuardError('internal', r.error));
               findings.push(...r.findings);
               stats.files += r.files;
               stats.bytes += r.bytes;
               if (r.skippedBinary) stats.skippedBinary = (stats.skippedBinary ?? 0) + r.skippedBinary;
-              for (const m of r.warnings) {
-                (stats.warnings ??= []).push(m);
-                warn(m);
-              }
+              for (const m of r.unreadable) noteUnreadable(stats, m, unreadable);
               feed();
             });
             w.on('error', reject);
-            w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`scan worker exited with ${code}`))));
+            w.on('exit', (code) => (code === 0 ? resolve() : reject(new NotionGuardError('internal', `a scan worker exited with ${code}`))));
             feed();
           }),
       ),

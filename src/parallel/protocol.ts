@@ -20,5 +20,8 @@ export interface WorkerResult {
   files: number;
   bytes: number;
   skippedBinary: number;
-  warnings: string[];
+  /** Files that could not be read (the file system said why). */
+  unreadable: string[];
+  /** An unexpected failure: the scan must stop (fatal, never a warning). */
+  error?: string;
 }

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeFsError } from '../fs-errors.js';
 import { buildDetector } from '../rules/compile.js';
 import { loadRules } from '../rules/load.js';
-import { ItemScanner } from '../scan.js';
+import { isFsError, ItemScanner } from '../scan.js';
 import { PIECE_SIZE, readSmallFileSync } from '../sources/read-file.js';
 import type { WorkerBatch, WorkerInit, WorkerResult } from './protocol.js';
 
@@ -41,12 +41,16 @@ function scanFile(display: string, file: string, out: WorkerResult): void {
 }
 
 parentPort!.on('message', (batch: WorkerBatch) => {
-  const out: WorkerResult = { id: batch.id, findings: [], files: 0, bytes: 0, skippedBinary: 0, warnings: [] };
+  const out: WorkerResult = { id: batch.id, findings: [], files: 0, bytes: 0, skippedBinary: 0, unreadable: [] };
   for (const [display, file] of batch.files) {
     try {
       scanFile(display, file, out);
     } catch (e) {
-      out.warnings.push(`cannot read ${display}: ${describeFsError(e)}`);
+      if (isFsError(e)) out.unreadable.push(`cannot read ${display}: ${describeFsError(e)}`);
+      else {
+        out.error = `scan of ${display} failed: ${e instanceof Error ? e.message : String(e)}`;
+        break;
+      }
     }
   }
   parentPort!.postMessage(out);

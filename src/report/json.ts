@@ -36,6 +36,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       bytes: result.stats.bytes,
       commits: result.stats.commits,
       durationMs: result.stats.durationMs,
+      ...(result.stats.unreadable?.length ? { unreadable: result.stats.unreadable.length } : {}),
     },
   };
   return `${JSON.stringify(report, null, 2)}\n`;

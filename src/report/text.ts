@@ -71,6 +71,7 @@ export function describeVerification(v: Verification): string {
 function summary(r: ScanResult): string {
   const parts = [r.mode === 'history' ? `${plural(r.stats.commits, 'commit')}, ${plural(r.stats.files, 'file version')}` : plural(r.stats.files, 'file')];
   if (r.stats.skippedBinary) parts.push(`${r.stats.skippedBinary} binary skipped`);
+  if (r.stats.unreadable?.length) parts.push(`${r.stats.unreadable.length} NOT READ`);
   if (r.stats.warnings?.length) parts.push(`${plural(r.stats.warnings.length, 'warning')}`);
   return parts.join(', ');
 }

@@ -1,55 +1,93 @@
 /**
  * The `history` scan: every unique blob reachable from the given revisions (default: all refs),
- * each scanned once however many commits carry it, the approach of Nosey Parker and Kingfisher.
- * `git rev-list --objects` lists the blobs without computing any diff; BlobScanner streams and scans
- * their contents. Provenance is attached afterwards (git/provenance.ts).
+ * each scanned once however many commits carry it (the approach of Nosey Parker and Kingfisher),
+ * then every commit message and annotated tag message. Objects are listed by git/rev-list.ts and
+ * read through one git/cat-file.ts reader; provenance is attached afterwards (git/attribute.ts).
+ *
+ * A missing object is named and the rest still scanned. In a partial clone the missing blobs are
+ * fetched in one batch first (or, with `noFetch`, named as not scanned).
  */
 import type { Detector } from '../engine/detect.js';
-import { NotionGuardError } from '../errors.js';
-import { BlobScanner, type BlobMeta } from '../git/blob-scan.js';
-import { GIT_MISSING, gitError, gitMissing, spawnGit } from '../git/exec.js';
+import { CatFile, type ObjectSink } from '../git/cat-file.js';
+import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
+import { listCommits, listObjects } from '../git/rev-list.js';
 import type { Repo } from '../git/repo.js';
+import { noteUnreadable } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
+import type { ItemResult } from '../scan.js';
+import { fileSink, messageSink, record } from './object-scan.js';
 
 export interface HistoryScanOptions {
   onBlob?: () => void;
+  /** Partial clone: do not fetch missing blobs; scan the local ones and name the rest. */
+  noFetch?: boolean;
+  /** Told each thing that could not be scanned (also in stats.unreadable). */
+  unreadable?: (message: string) => void;
+  /** Told what the scan does besides reading (a batch fetch). */
+  notice?: (message: string) => void;
 }
 
-export async function scanHistory(repo: Repo, revs: readonly string[], detector: Detector, stats: ScanStats, opts: HistoryScanOptions = {}): Promise<Finding[]> {
-  const blobs = new BlobScanner(repo, detector, stats, opts.onBlob);
-  const listArgs = ['rev-list', '--objects', '--filter=object:type=blob', ...revs, '--'];
-  const list = spawnGit(listArgs, repo.cwd);
-  let listErr = '';
-  list.on('error', (e) => blobs.fail(new NotionGuardError('git', gitMissing(e) ? GIT_MISSING : `cannot run git: ${e.message}`)));
-  list.stderr.on('data', (d: Buffer) => (listErr += d.toString('utf8')));
-  let carry = '';
-  let last: BlobMeta | undefined;
-  list.stdout.on('data', (chunk: Buffer) => {
-    const lines = (carry + chunk.toString('utf8')).split('\n');
-    carry = lines.pop() ?? '';
-    const batch: [string, BlobMeta][] = [];
-    for (const line of lines) {
-      const m = /^([0-9a-f]{40,64}) (.*)$/.exec(line);
-      if (m) {
-        last = { path: m[2]! };
-        batch.push([m[1]!, last]);
-      } else if (!/^[0-9a-f]{40,64}$/.test(line) && last) {
-        // rev-list does not quote paths: a newline inside a name continues the previous line.
-        last.path += `\n${line}`;
-      }
+export interface HistoryScan {
+  findings: Finding[];
+  /** Blobs that were missing and not scanned (named afterwards, with their paths, by the caller). */
+  missing: string[];
+}
+
+export async function scanHistory(repo: Repo, revs: readonly string[], detector: Detector, stats: ScanStats, opts: HistoryScanOptions = {}): Promise<HistoryScan> {
+  const findings: Finding[] = [];
+  const missing: string[] = [];
+  const fileDone = (r: ItemResult): void => {
+    record(stats, r);
+    findings.push(...r.findings);
+    opts.onBlob?.();
+  };
+  const objectSink = (id: string, path: string): ObjectSink => {
+    // What rev-list lists with a path is a blob, or an annotated tag (listed under its name).
+    let inner: ObjectSink | undefined;
+    const message = messageSink(detector, (r, _type, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
+    const file = fileSink(path, id, detector, fileDone, () => missing.push(id));
+    return {
+      start: (type, size) => {
+        inner = type === 'blob' ? file : message;
+        inner.start(type, size);
+      },
+      data: (p) => inner!.data(p),
+      end: () => inner!.end(),
+      missing: () => missing.push(id),
+    };
+  };
+  const messageDone = (r: ItemResult, commit: string): void => {
+    stats.bytes += r.bytes;
+    for (const f of r.findings) findings.push({ ...f, messageOf: commit });
+  };
+
+  const cat = new CatFile(repo.cwd);
+  const absent: string[] = [];
+  for await (const o of listObjects(repo, revs)) {
+    if (o.missing) {
+      absent.push(o.id);
+      continue;
     }
-    if (!blobs.request(batch)) {
-      list.stdout.pause();
-      blobs.drain(() => list.stdout.resume());
-    }
-  });
-  list.on('close', (code) => {
-    if (code !== 0) blobs.fail(gitError(listArgs, listErr, `exit ${code ?? 'signal'}`));
-    else blobs.end();
-  });
-  try {
-    return await blobs.done;
-  } finally {
-    if (list.exitCode === null) list.kill();
+    if (!cat.request(o.id, objectSink(o.id, o.path))) await cat.writable();
   }
+  for await (const c of listCommits(repo, revs)) {
+    const sink = messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable));
+    if (!cat.request(c, sink)) await cat.writable();
+  }
+  await cat.end();
+
+  if (absent.length > 0) {
+    const remote = await promisorRemote(repo);
+    if (remote && !opts.noFetch) {
+      opts.notice?.(`this is a partial clone: fetching ${absent.length} missing ${absent.length === 1 ? 'blob' : 'blobs'} from "${remote}" in one batch (--no-fetch to skip them)`);
+      await fetchObjects(repo, remote, absent);
+      const again = new CatFile(repo.cwd);
+      for (const id of absent) {
+        // Paths are attached afterwards from the commits that hold the blob (git/attribute.ts).
+        if (!again.request(id, fileSink(id, id, detector, fileDone, () => missing.push(id)))) await again.writable();
+      }
+      await again.end();
+    } else missing.push(...absent);
+  }
+  return { findings, missing };
 }

@@ -1,24 +1,61 @@
 /**
- * The `staged` scan: the index version of each added or modified file, with only the lines the
- * commit adds counting. Honours GIT_INDEX_FILE (git hands hooks a temporary index for `commit -a`
- * and `commit PATH`) simply by passing the environment through to git.
+ * The `staged` scan: the index version of each added, modified, renamed or retyped file, where only
+ * the lines the commit adds count. Both versions are read through one `git cat-file`; the added
+ * lines come from comparing them here (git/line-diff.ts), whatever the repository's attributes say.
+ * Honours GIT_INDEX_FILE (git hands hooks a temporary index for `commit -a` and `commit PATH`)
+ * simply by passing the environment through to git.
  */
 import type { Detector } from '../engine/detect.js';
-import { BlobScanner } from '../git/blob-scan.js';
+import { CatFile } from '../git/cat-file.js';
 import { lineFilterFor, type StagedEntry } from '../git/diff.js';
+import { addedLines } from '../git/line-diff.js';
 import type { Repo } from '../git/repo.js';
+import { noteUnreadable } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
+import { fileSink, keysSink, record } from './object-scan.js';
 
-export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, detector: Detector, stats: ScanStats): Promise<Finding[]> {
-  // Submodules (mode 160000) have no content here; entries with no added line cannot add a token.
-  const entries = (await listed).filter((e) => e.added.length > 0 && e.mode !== '160000');
+export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, detector: Detector, stats: ScanStats, unreadable?: (m: string) => void): Promise<Finding[]> {
+  // Submodules (mode 160000) have no content here: their commits are scanned in their own repository.
+  const entries = (await listed).filter((e) => e.mode !== '160000');
   if (entries.length === 0) return [];
-  const blobs = new BlobScanner(repo, detector, stats);
-  const requests = entries.map((e) => [e.blob, { path: e.path, lineFilter: lineFilterFor(e.added) }] as [string, { path: string; lineFilter: (l: number) => boolean }]);
-  // Write in slices, honouring backpressure: thousands of staged files must not buffer unbounded.
-  for (let i = 0; i < requests.length; i += 256) {
-    if (!blobs.request(requests.slice(i, i + 256))) await new Promise<void>((r) => blobs.drain(r));
+  const findings: Finding[] = [];
+  // Which lines are added matters only for the few files with a finding: compare those afterwards.
+  const compare: { entry: StagedEntry; found: Finding[] }[] = [];
+  const cat = new CatFile(repo.cwd);
+  for (const e of entries) {
+    const onScanned = (r: { findings: Finding[]; bytes: number; binary: boolean }): void => {
+      record(stats, r);
+      if (r.findings.length === 0) return;
+      if (e.base) compare.push({ entry: e, found: r.findings });
+      else findings.push(...r.findings); // a new file: every line is added
+    };
+    const missing = (): void => noteUnreadable(stats, `cannot read ${e.path}: its staged object ${e.blob} is missing`, unreadable);
+    // Honour backpressure: thousands of staged files must not buffer unbounded in git's input.
+    if (!cat.request(e.blob, fileSink(e.path, e.blob, detector, onScanned, missing))) await cat.writable();
   }
-  blobs.end();
-  return blobs.done;
+  await cat.end();
+  if (compare.length > 0) findings.push(...(await onAddedLines(repo, compare)));
+  return findings;
+}
+
+/** Keep the findings any part of which is on a line the commit adds. */
+async function onAddedLines(repo: Repo, compare: { entry: StagedEntry; found: Finding[] }[]): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const cat = new CatFile(repo.cwd);
+  for (const { entry, found } of compare) {
+    let base: Float64Array | undefined;
+    cat.request(entry.base!, keysSink((k) => (base = k)));
+    const ok = cat.request(
+      entry.blob,
+      keysSink((next) => {
+        // A version too big to compare, or a base git could not give: every line counts.
+        if (!base || !next) return void out.push(...found);
+        const counts = lineFilterFor(addedLines(base, next));
+        out.push(...found.filter((f) => counts(f.line, f.endLine ?? f.line)));
+      }),
+    );
+    if (!ok) await cat.writable();
+  }
+  await cat.end();
+  return out;
 }

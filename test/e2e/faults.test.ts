@@ -7,6 +7,7 @@ import { CLI, runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
 import { scanItems } from '../../src/scan.js';
+import { exitCodeFor } from '../../src/run.js';
 import { loadRules } from '../../src/rules/load.js';
 import { buildDetector } from '../../src/rules/compile.js';
 import { StreamScanner } from '../../src/engine/stream.js';
@@ -78,7 +79,12 @@ describe('git faults', () => {
       truncateSync(file, Math.floor(statSync(file).size / 2));
       oneLineError(runCli(['history'], { cwd: r.path }));
       writeFileSync(file, 'garbage that is not zlib');
-      oneLineError(runCli(['history'], { cwd: r.path }));
+      // An object git cannot read is named, with its path; the scan cannot pass.
+      const g = runCli(['history'], { cwd: r.path });
+      expect(g.code).toBe(2);
+      expect(g.stderr).toMatch(new RegExp(`^notion-guard: error: cannot read x\\.txt \\(blob ${blob}\\)`, 'm'));
+      expect(g.stderr).toMatch(/the scan is incomplete: 1 item/);
+      expect(g.stderr).not.toMatch(/\n\s+at /);
     } finally {
       r.cleanup();
     }
@@ -119,10 +125,10 @@ describe('process faults', () => {
 });
 
 describe('bad input', () => {
-  it('an unreadable file inside a tree warns, continues, and says so in the summary', async () => {
+  it('an unreadable file inside a tree is named, the rest scanned, and recorded so the exit cannot be 0', async () => {
     const detector = buildDetector(loadRules());
     const t = f.ntn();
-    const stats = { files: 0, bytes: 0, commits: 0, durationMs: 0 } as { files: number; bytes: number; commits: number; durationMs: number; warnings?: string[] };
+    const stats = { files: 0, bytes: 0, commits: 0, durationMs: 0 } as { files: number; bytes: number; commits: number; durationMs: number; unreadable?: string[] };
     const warnings: string[] = [];
     async function* items() {
       yield { path: 'locked.env', read: async function* () { throw Object.assign(new Error('EACCES'), { code: 'EACCES' }); } };
@@ -131,7 +137,21 @@ describe('bad input', () => {
     const found = await scanItems(items(), detector, stats, { warn: (m) => warnings.push(m) });
     expect(found.map((x) => x.secret)).toEqual([t]);
     expect(warnings).toEqual(['cannot read locked.env: permission denied']);
-    expect(stats.warnings).toHaveLength(1);
+    expect(stats.unreadable).toEqual(['cannot read locked.env: permission denied']);
+    expect(exitCodeFor([], stats)).toBe(2);
+    expect(exitCodeFor(found, stats)).toBe(1);
+  });
+
+  it('an unexpected exception inside a file\'s scan is fatal, never a warning', async () => {
+    const detector = buildDetector(loadRules());
+    const stats = { files: 0, bytes: 0, commits: 0, durationMs: 0 };
+    const warnings: string[] = [];
+    async function* items() {
+      yield { path: 'a.env', read: async function* () { yield Buffer.from('x'); throw new TypeError('a bug'); } };
+      yield { path: 'ok.env', read: async function* () { yield Buffer.from('fine\n'); } };
+    }
+    await expect(scanItems(items(), detector, stats, { warn: (m) => warnings.push(m), unreadable: (m) => warnings.push(m) })).rejects.toThrow('a bug');
+    expect(warnings).toEqual([]);
   });
 
   it('invalid UTF-8 around a token is scanned; binary files are skipped', () => {

@@ -1,0 +1,64 @@
+/**
+ * What a history scan reads, as async iterators over `git rev-list`: the objects (blobs and
+ * annotated tags, with the path they were listed under) and the commits of the given revisions.
+ * Missing objects are yielded, not fatal (`--missing=print`), so one lost blob is named while
+ * everything else is still scanned; and in a partial clone rev-list then never fetches lazily.
+ */
+import { NotionGuardError } from '../errors.js';
+import { GIT_MISSING, gitError, gitMissing, spawnGit } from './exec.js';
+import type { Repo } from './repo.js';
+
+export type ListedObject = { id: string; path: string; missing?: false } | { id: string; missing: true };
+
+/** The lines of a git command's output; throws git's own error if it fails (after the last line). */
+export async function* gitLines(repo: Repo, args: readonly string[]): AsyncGenerator<string> {
+  const child = spawnGit(args, repo.cwd);
+  child.stdin.end();
+  let stderr = '';
+  let spawnError: Error | undefined;
+  child.on('error', (e) => (spawnError = e));
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString('utf8');
+  });
+  const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 128)));
+  try {
+    let carry = '';
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      const lines = (carry + chunk.toString('utf8')).split('\n');
+      carry = lines.pop() ?? '';
+      yield* lines;
+    }
+    if (carry) yield carry;
+    const code = await closed;
+    if (spawnError) throw new NotionGuardError('git', gitMissing(spawnError) ? GIT_MISSING : `cannot run git: ${spawnError.message}`);
+    if (code !== 0) throw gitError(args, stderr, `exit ${code}`);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+/** Blobs and tag objects reachable from `revs` (trees are not needed: rev-list walks them). */
+export async function* listObjects(repo: Repo, revs: readonly string[]): AsyncGenerator<ListedObject> {
+  let last: { id: string; path: string } | undefined;
+  const pending: ListedObject[] = [];
+  for await (const line of gitLines(repo, ['rev-list', '--objects', '--missing=print', '--filter=object:type=blob', ...revs, '--'])) {
+    const m = /^([0-9a-f]{40,64}) (.*)$/.exec(line);
+    if (m) {
+      if (last) pending.push(last);
+      last = { id: m[1]!, path: m[2]! };
+    } else if (/^\?[0-9a-f]{40,64}$/.test(line)) {
+      pending.push({ id: line.slice(1), missing: true });
+    } else if (!/^[0-9a-f]{40,64}$/.test(line) && last) {
+      // rev-list does not quote paths: a newline inside a name continues the previous line.
+      last.path += `\n${line}`;
+    }
+    // Hold the newest object back until the next line shows its path is complete.
+    yield* pending.splice(0);
+  }
+  if (last) yield last;
+}
+
+/** The commits of `revs` (for their messages). */
+export async function* listCommits(repo: Repo, revs: readonly string[]): AsyncGenerator<string> {
+  for await (const line of gitLines(repo, ['rev-list', ...revs, '--'])) if (line) yield line;
+}

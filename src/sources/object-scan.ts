@@ -1,0 +1,108 @@
+/**
+ * Sinks that turn objects read by `git cat-file` (git/cat-file.ts) into scanned items: a file
+ * version, a commit or tag message, or only the line keys of a version to compare against.
+ */
+import { TextDecoder } from 'node:util';
+import type { Detector } from '../engine/detect.js';
+import type { ObjectSink } from '../git/cat-file.js';
+import { LineHasher } from '../git/line-diff.js';
+import { ItemScanner, type ItemResult } from '../scan.js';
+import type { ScanStats } from '../types.js';
+
+export const COMMIT_MESSAGE = '(commit message)';
+export const TAG_MESSAGE = '(tag message)';
+
+export function record(stats: ScanStats, r: ItemResult): void {
+  stats.bytes += r.bytes;
+  if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
+  else stats.files++;
+}
+
+/** Scan a file version; `done` gets the result. */
+export function fileSink(path: string, blob: string, detector: Detector, done: (r: ItemResult) => void, missing: () => void): ObjectSink {
+  let s: ItemScanner;
+  let fed = true;
+  return {
+    start: () => {
+      s = new ItemScanner({ path, blob }, detector);
+    },
+    data: (p) => {
+      // The scanner keeps pieces until its next window: give it its own copy.
+      if (fed) fed = s.push(Buffer.from(p));
+    },
+    end: () => done(s.end()),
+    missing,
+  };
+}
+
+/** Line keys of a version, decoded as the scanner decodes it (UTF-16 with a BOM), nothing scanned. */
+export function keysSink(done: (keys: Float64Array | undefined) => void): ObjectSink {
+  const keys = new LineHasher();
+  let first = true;
+  let utf16: TextDecoder | undefined;
+  return {
+    start: () => undefined,
+    data: (p) => {
+      if (first) {
+        first = false;
+        const bom = p.length >= 2 ? (p[0]! << 8) | p[1]! : 0;
+        if (bom === 0xfffe || bom === 0xfeff) utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
+      }
+      keys.push(utf16 ? Buffer.from(utf16.decode(p, { stream: true }), 'utf8') : p);
+    },
+    end: () => {
+      if (utf16) keys.push(Buffer.from(utf16.decode(), 'utf8'));
+      done(keys.end());
+    },
+    // Nothing to compare with: every line of the new version then counts (never fewer).
+    missing: () => done(undefined),
+  };
+}
+
+/** Headers of a commit or tag object before its message are at most this big (a signature included). */
+const MAX_HEADERS = 1024 * 1024;
+
+/**
+ * Scan the message of a commit or annotated tag: the text after the headers' blank line, with lines
+ * and columns counted within the message. `done` gets the result and, for a tag, the object it tags.
+ */
+export function messageSink(detector: Detector, done: (r: ItemResult, type: string, tagged?: string) => void, missing: () => void): ObjectSink {
+  let type = '';
+  let head: Buffer[] = [];
+  let s: ItemScanner | undefined;
+  let tagged: string | undefined;
+  // Until the headers' end is seen, gather; then scan the rest as the message.
+  const gather = (final: boolean): void => {
+    const all = Buffer.concat(head);
+    const at = all.indexOf('\n\n');
+    if (at === -1 && !final && all.length < MAX_HEADERS) {
+      head = [all];
+      return;
+    }
+    head = [];
+    const headers = all.toString('latin1', 0, at === -1 ? all.length : at);
+    const obj = /^object ([0-9a-f]{40,64})$/m.exec(headers);
+    if (type === 'tag' && obj && /^type commit$/m.test(headers)) tagged = obj[1];
+    s = new ItemScanner({ path: type === 'tag' ? TAG_MESSAGE : COMMIT_MESSAGE }, detector);
+    // No blank line: no message, unless the "headers" are too big to be headers; then scan them all.
+    const rest = at !== -1 ? all.subarray(at + 2) : final ? Buffer.alloc(0) : all;
+    if (rest.length > 0) s.push(rest);
+  };
+  return {
+    start: (t) => {
+      type = t;
+    },
+    data: (p) => {
+      if (s) s.push(Buffer.from(p));
+      else {
+        head.push(Buffer.from(p));
+        gather(false);
+      }
+    },
+    end: () => {
+      if (!s) gather(true);
+      done(s!.end(), type, tagged);
+    },
+    missing,
+  };
+}
