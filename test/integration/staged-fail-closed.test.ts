@@ -96,7 +96,7 @@ describe('staged: type changes and odd names stay paired with their own content'
     expect(s.secrets.sort()).toEqual([inFile, inLatin1].sort());
   });
 
-  it('a clean typechange and an odd name do not shift findings onto other files', () => {
+  it('a typechange and an odd name together do not shift line ranges onto other files', () => {
     const r = repo();
     r.write('target.txt', 'x\n');
     symlinkSync('target.txt', join(r.path, 'link'));
@@ -106,11 +106,15 @@ describe('staged: type changes and odd names stay paired with their own content'
     r.commit('init', { 'z.env': `OLD=${t}\n` });
     r.git('rm', '-q', '--cached', 'link');
     execFileSync('rm', [join(r.path, 'link')]);
-    r.write('link', 'plain\n');
+    const inLink = f.ntn();
+    r.write('link', `T=${inLink}\n`);
     writeFileSync(name, 'one\ntwo\n');
-    r.write('z.env', `OLD=${t}\nX=1\n`).git('add', '-A');
-    // The token sits on an unchanged line of z.env: nothing is added, so nothing is reported.
-    expect(staged(r)).toMatchObject({ code: 0, secrets: [] });
+    const added = f.ntn();
+    r.write('z.env', `OLD=${t}\nX=1\nNEW=${added}\n`).git('add', '-A');
+    // The old token sits on an unchanged line of z.env; the new one on its added line 3.
+    const s = staged(r);
+    expect(s.code).toBe(1);
+    expect((JSON.parse(s.stdout) as J).findings.map((x) => [x.file, x.line, x.secret])).toEqual([['link', 1, inLink], ['z.env', 3, added]]);
   });
 });
 
