@@ -15,8 +15,6 @@ await build({
   target: 'node20',
   outdir: out,
   chunkNames: 'chunks/[name]-[hash]',
-  // simple-git is CommonJS with dynamic requires; it is only used by `install`, so load it as is.
-  external: ['simple-git'],
   logLevel: 'warning',
 });
 chmodSync(`${out}cli.js`, 0o755);

@@ -1,51 +1,96 @@
 /**
- * `notion-guard install`: add the scan to the pre-commit hook. With husky (a `.husky/` folder or
- * core.hooksPath inside it) the line goes into `.husky/pre-commit`; otherwise into the hook where
- * core.hooksPath or `.git/hooks` says. Idempotent; never overwrites an existing hook: it appends
- * one line, or refuses when the line could not run (an `exec` before it, a non-shell hook).
+ * `notion-guard install`: add the scan to the pre-commit hook git will actually run. The hooks
+ * folder is git's own answer (`rev-parse --git-path hooks`, which honours core.hooksPath); when that
+ * is husky's (`.husky/_`, v9; `.husky`, v4-8) the line goes into `.husky/pre-commit`, which husky
+ * calls. The line goes before anything else the hook does (an `exit`, an `exec`, husky's `npm test`
+ * that could fail first), stops the hook when the scan fails, and calls the binary that resolves
+ * from the repository root, where git runs hooks; never `npx`, which would ask the registry.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { NotionGuardError } from '../errors.js';
+import { gitText } from '../git/exec.js';
 import { openRepo } from '../git/repo.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { RunIO } from '../run.js';
-
-export const HOOK_MARKER = 'notion-guard staged';
 
 export interface InstallOptions {
   repo?: string;
   quiet: boolean;
 }
 
-export async function runInstall(opts: InstallOptions, io: RunIO): Promise<number> {
-  const repo = await openRepo(opts.repo ?? process.cwd());
-  const sg = simpleGit({ baseDir: repo.top });
-  const hooksPath = (await sg.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
-  const huskyDir = join(repo.top, '.husky');
-  const usesHusky = existsSync(huskyDir) || /(^|\/)\.husky(\/|$)/.test(hooksPath);
-  let file: string;
-  // npx --no-install finds the project's own copy (or a global one) and never downloads anything.
-  const line = 'npx --no-install notion-guard staged';
-  if (usesHusky) {
-    file = join(huskyDir, 'pre-commit');
-  } else {
-    const dir = hooksPath ? (isAbsolute(hooksPath) ? hooksPath : join(repo.top, hooksPath)) : (await sg.raw(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'])).trim();
-    file = join(dir, 'pre-commit');
+/** A line that runs the staged scan (ours, or one written by hand); comments never count. */
+const SCAN_LINE = /^\s*(?:[^#\s]*\/)?(?:npx\s+(?:--no-install\s+)?|node\s+\S*)?notion-guard(?:\.js)?['"]?\s+staged\b/;
+const SCAN_LINE_NODE = /^\s*node\s+\S*dist\/bin\/cli\.js['"]?\s+staged\b/;
+
+export function runsScan(hook: string): boolean {
+  return hook.split('\n').some((l) => SCAN_LINE.test(l) || SCAN_LINE_NODE.test(l));
+}
+
+/** Shell-quote a path for the hook line (paths from the user's disk may hold spaces). */
+const q = (s: string): string => (/^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The command the hook runs, relative to the repository root (hooks run there): the nearest
+ * node_modules/.bin/notion-guard from where install was run up to the root (a package in a
+ * monorepo subfolder), else this very CLI when it lives inside the repository.
+ */
+export function hookCommand(top: string, from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const rel = relative(top, dir);
+    if (rel.startsWith('..')) break;
+    if (existsSync(join(dir, 'node_modules', '.bin', 'notion-guard'))) return `${q(rel === '' ? './node_modules/.bin/notion-guard' : `./${rel.split(sep).join('/')}/node_modules/.bin/notion-guard`)} staged`;
+    if (dir === top) break;
   }
-  const shown = relative(repo.top, file) || file;
+  const cli = join(PACKAGE_ROOT, 'dist', 'bin', 'cli.js');
+  const rel = relative(top, cli);
+  if (!rel.startsWith('..') && existsSync(cli)) return `node ${q(rel.split(sep).join('/'))} staged`;
+  return undefined;
+}
+
+/** Lines a hook starts with that must stay first: shebang, comments, blanks, `set`, husky's sourcing. */
+const PREAMBLE = /^\s*(?:#.*|set\s.*|\.\s+"?\$\(dirname\s.*husky\.sh"?\s*|)$/;
+
+export function insertLine(hook: string, line: string): string {
+  const lines = hook.split('\n');
+  let at = 0;
+  while (at < lines.length && PREAMBLE.test(lines[at]!) && !(at === lines.length - 1 && lines[at] === '')) at++;
+  lines.splice(at, 0, line);
+  const out = lines.join('\n');
+  return out.endsWith('\n') ? out : `${out}\n`;
+}
+
+export async function runInstall(opts: InstallOptions, io: RunIO): Promise<number> {
+  const from = opts.repo ?? process.cwd();
+  const repo = await openRepo(from);
+  const top = repo.top;
+  const hooks = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: top });
+  const husky = basename(hooks) === '_' && basename(dirname(hooks)) === '.husky' ? dirname(hooks) : basename(hooks) === '.husky' ? hooks : undefined;
+  const file = join(husky ?? hooks, 'pre-commit');
+  const shown = relative(top, file).startsWith('..') ? file : relative(top, file);
+  const command = hookCommand(top, from);
+  if (!command) {
+    throw new NotionGuardError(
+      'usage',
+      `cannot find notion-guard from the repository root (${top}): install it in this repository first (npm install --save-dev notion-guard), then run "npx notion-guard install" again; no hook was written`,
+    );
+  }
+  // Stop the hook when the scan fails, even in a hook without `set -e`.
+  const line = `${command} || exit $?`;
   const say = (s: string): void => {
     if (!opts.quiet) io.stdout(`notion-guard: ${s}\n`);
   };
   if (!existsSync(file)) {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, `${usesHusky ? '' : '#!/bin/sh\n'}${line}\n`, { mode: 0o755 });
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${husky ? '' : '#!/bin/sh\n'}${line}\n`, { mode: 0o755 });
     chmodSync(file, 0o755);
     say(`added the pre-commit hook: ${shown}`);
     return 0;
   }
+  const st = statSync(file);
+  if (!st.isFile()) throw new NotionGuardError('usage', `${shown} is not a regular file; add "${line}" to your pre-commit hook by hand`);
   const text = readFileSync(file, 'utf8');
-  if (text.includes(HOOK_MARKER)) {
+  if (runsScan(text)) {
     say(`already installed in ${shown}`);
     return 0;
   }
@@ -57,12 +102,8 @@ export async function runInstall(opts: InstallOptions, io: RunIO): Promise<numbe
   if (/generated by pre-commit/i.test(text)) {
     throw new NotionGuardError('usage', `${shown} is managed by the pre-commit framework; add the notion-guard hook to .pre-commit-config.yaml instead`);
   }
-  if (/^\s*exec\s/m.test(text)) {
-    throw new NotionGuardError('usage', `${shown} ends in "exec", so a line added after it would never run; add "${line}" before the exec by hand`);
-  }
-  const mode = statSync(file).mode;
-  writeFileSync(file, `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${line}\n`);
-  chmodSync(file, mode | 0o111);
-  say(`added one line to the existing hook: ${shown}`);
+  writeFileSync(file, insertLine(text, line));
+  chmodSync(file, st.mode | 0o111);
+  say(`added the scan to the existing hook, before its other commands: ${shown}`);
   return 0;
 }
