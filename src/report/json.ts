@@ -1,6 +1,6 @@
 /** The JSON report: exactly the shape of DESIGN.md, secrets redacted unless asked. */
 import type { Finding, ScanResult } from '../types.js';
-import { redact } from './redact.js';
+import { redact, redactCommit } from './redact.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export interface ReportOptions {
@@ -19,7 +19,7 @@ export function findingToJson(f: Finding, opts: ReportOptions): Record<string, u
     fingerprint: f.fingerprint,
   };
   if (f.encoding) o.encoding = f.encoding;
-  if (f.commit) o.commit = f.commit;
+  if (f.commit) o.commit = redactCommit(f.commit, [f.secret], opts.showSecrets);
   if (f.occurrences) o.occurrences = f.occurrences;
   if (f.verification) o.verification = f.verification;
   return o;

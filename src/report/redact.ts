@@ -10,6 +10,12 @@ export function redact(secret: string, show = false): string {
   return `${prefix}${secret.slice(prefix.length, prefix.length + 4)}…`;
 }
 
+/** Commit metadata as displayable text: a subject or author name can hold a token too. */
+export function redactCommit<C extends { author: string; email: string; message: string }>(c: C, secrets: readonly string[], show = false): C {
+  if (show) return c;
+  return { ...c, author: redactText(c.author, secrets), email: redactText(c.email, secrets), message: redactText(c.message, secrets) };
+}
+
 /** Redact every token-shaped run in free text (line context, error messages). */
 export function redactText(text: string, secrets: readonly string[], show = false): string {
   if (show) return text;

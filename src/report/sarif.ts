@@ -5,7 +5,7 @@
  */
 import type { Finding, Rule, ScanResult } from '../types.js';
 import { INTEGRATIONS_URL } from '../remediation.js';
-import { redact } from './redact.js';
+import { redact, redactCommit } from './redact.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -64,7 +64,8 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
 function resultFor(f: Finding, index: Map<string, number>, opts: { showSecrets: boolean }) {
   const v = f.verification;
   const status = v ? ` Verification: ${v.status}${v.bot ? ` (integration "${v.bot}"${v.workspace ? ` in workspace "${v.workspace}"` : ''})` : ''}.` : '';
-  const where = f.commit ? ` Introduced in commit ${f.commit.sha.slice(0, 12)} by ${f.commit.author}.` : '';
+  const commit = f.commit ? redactCommit(f.commit, [f.secret], opts.showSecrets) : undefined;
+  const where = commit ? ` Introduced in commit ${commit.sha.slice(0, 12)} by ${commit.author}.` : '';
   return {
     ruleId: f.ruleId,
     ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
@@ -80,7 +81,7 @@ function resultFor(f: Finding, index: Map<string, number>, opts: { showSecrets: 
     ],
     partialFingerprints: { 'notionGuard/v1': f.fingerprint },
     properties: {
-      ...(f.commit ? { commit: f.commit } : {}),
+      ...(commit ? { commit } : {}),
       ...(f.occurrences ? { occurrences: f.occurrences } : {}),
       ...(v ? { verification: v } : {}),
       ...(f.encoding ? { encoding: f.encoding } : {}),

@@ -1,7 +1,7 @@
 /** The human report: one block per finding, redacted, colored only when asked to (a TTY). */
 import type { Finding, ScanResult, Verification } from '../types.js';
 import { remediation } from '../remediation.js';
-import { redact, redactText } from './redact.js';
+import { redact, redactCommit, redactText } from './redact.js';
 import { sanitize } from './sanitize.js';
 
 export interface TextOptions {
@@ -42,7 +42,7 @@ function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: 
   }
   if (f.verification) lines.push(`  status  ${describeVerification(f.verification)}`);
   if (f.commit) {
-    const c = f.commit;
+    const c = redactCommit(f.commit, [f.secret], opts.showSecrets);
     lines.push(`  commit  ${c.sha.slice(0, 12)} ${sanitize(c.author)} <${sanitize(c.email)}> ${c.date.slice(0, 10)}`);
     lines.push(`          ${sanitize(c.message)}`);
   }

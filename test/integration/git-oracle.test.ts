@@ -52,7 +52,7 @@ class World {
     return `KEY_${this.n}=${t}`;
   }
   apply(o: Op): void {
-    const name = NAMES[o.file % NAMES.length]!;
+    const name = 'file' in o ? NAMES[o.file % NAMES.length]! : '';
     const cur = this.files.get(name);
     switch (o.kind) {
       case 'add':

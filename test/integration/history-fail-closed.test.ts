@@ -66,6 +66,19 @@ describe('history: commit and tag messages are scanned', () => {
     expect(h.findings).toEqual([expect.objectContaining({ file: '(commit message)', line: 3, column: 19, secret: t, commit: expect.objectContaining({ sha, message: 'Fix the sync job' }) })]);
   });
 
+  it('a token in a commit subject is redacted in every format without --show-secrets', () => {
+    const r = repo();
+    const t = f.ntn();
+    r.commit('init', { 'a.txt': 'a\n' });
+    r.commit(`rotate ${t} later`);
+    for (const format of ['text', 'json', 'sarif']) {
+      const res = runCli(['history', '--format', format], { cwd: r.path });
+      expect(res.code).toBe(1);
+      expect(res.stdout + res.stderr).not.toContain(t);
+      expect(res.stdout).toContain(`${t.slice(0, 8)}…`);
+    }
+  });
+
   it('a token in an annotated tag message, attributed to the tagged commit', () => {
     const r = repo();
     const sha = r.commit('init', { 'a.txt': 'a\n' });
