@@ -13,7 +13,7 @@ import { GIT_MISSING, gitError, gitMissing, spawnGit } from './exec.js';
 export interface ObjectSink {
   /** The object's header: its type (blob, commit, tag, tree) and size in bytes. */
   start(type: string, size: number): void;
-  /** The next piece of content; valid only during the call (copy to keep). */
+  /** The next piece of content: a view of a stream chunk that is never reused, so it may be kept. */
   data(piece: Buffer): void;
   end(): void;
   /** git answered "missing": not in the repository (or, in a partial clone, not fetched). */
@@ -23,7 +23,7 @@ export interface ObjectSink {
 export class CatFile {
   readonly done: Promise<void>;
   private readonly child;
-  private readonly sinks: ObjectSink[] = [];
+  private readonly sinks: (ObjectSink | undefined)[] = [];
   private head = 0;
   private failure: NotionGuardError | undefined;
   private stderr = '';
@@ -88,7 +88,9 @@ export class CatFile {
     let needLf = false;
     let sink: ObjectSink | undefined;
     const next = (): ObjectSink | undefined => {
-      const s = this.sinks[this.head++];
+      const s = this.sinks[this.head];
+      // Drop the reference at once: a finished sink may hold a scanner and its buffers.
+      this.sinks[this.head++] = undefined;
       if (this.head > 4096) {
         this.sinks.splice(0, this.head);
         this.head = 0;

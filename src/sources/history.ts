@@ -44,11 +44,9 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
   const objectSink = (id: string, path: string): ObjectSink => {
     // What rev-list lists with a path is a blob, or an annotated tag (listed under its name).
     let inner: ObjectSink | undefined;
-    const message = messageSink(detector, (r, _type, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
-    const file = fileSink(path, id, detector, fileDone, () => missing.push(id));
     return {
       start: (type, size) => {
-        inner = type === 'blob' ? file : message;
+        inner = type === 'blob' ? fileSink(path, id, detector, fileDone, () => missing.push(id)) : messageSink(detector, (r, _type, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
         inner.start(type, size);
       },
       data: (p) => inner!.data(p),

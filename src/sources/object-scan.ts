@@ -27,8 +27,7 @@ export function fileSink(path: string, blob: string, detector: Detector, done: (
       s = new ItemScanner({ path, blob }, detector);
     },
     data: (p) => {
-      // The scanner keeps pieces until its next window: give it its own copy.
-      if (fed) fed = s.push(Buffer.from(p));
+      if (fed) fed = s.push(p);
     },
     end: () => done(s.end()),
     missing,
@@ -93,9 +92,9 @@ export function messageSink(detector: Detector, done: (r: ItemResult, type: stri
       type = t;
     },
     data: (p) => {
-      if (s) s.push(Buffer.from(p));
+      if (s) s.push(p);
       else {
-        head.push(Buffer.from(p));
+        head.push(p);
         gather(false);
       }
     },
