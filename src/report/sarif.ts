@@ -5,7 +5,7 @@
  */
 import type { Finding, Rule, ScanResult } from '../types.js';
 import { INTEGRATIONS_URL } from '../remediation.js';
-import { redact, redactCommit } from './redact.js';
+import { redact, redactCommit, redactText } from './redact.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -53,6 +53,15 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
             })),
           },
         },
+        // A scan that could not read everything in scope did not succeed, whatever it found.
+        invocations: [
+          {
+            executionSuccessful: !result.stats.unreadable?.length,
+            ...(result.stats.unreadable?.length
+              ? { toolExecutionNotifications: result.stats.unreadable.map((m) => ({ level: 'error', message: { text: redactText(m, [], opts.showSecrets) } })) }
+              : {}),
+          },
+        ],
         results: result.findings.map((f) => resultFor(f, index, opts)),
         ...(opts.repository ? { properties: { repository: opts.repository } } : {}),
       },

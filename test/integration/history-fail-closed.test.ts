@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS; its default export is the class.
+const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } } }).default;
 
 const f = new TokenFactory(1213);
 const cleanups: (() => void)[] = [];
@@ -110,6 +115,14 @@ describe('history: what cannot be read is named, the rest still scanned', () => 
     const h2 = history(only.path);
     expect(h2.code).toBe(2);
     expect(JSON.parse(h2.stdout).stats.unreadable).toBe(1);
+    // SARIF says the run did not succeed, and names the object, still valid SARIF 2.1.0.
+    const s = runCli(['history', '--format', 'sarif'], { cwd: only.path });
+    expect(s.code).toBe(2);
+    const sarif = JSON.parse(s.stdout);
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(sarif.runs[0].invocations[0]).toMatchObject({ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: expect.stringContaining(`lost.txt (blob ${b2})`) } }] });
   });
 
   it('a blobless partial clone: missing blobs fetched in one batch, never one fetch per blob', () => {
