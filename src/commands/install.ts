@@ -6,9 +6,10 @@
  * that could fail first), stops the hook when the scan fails, and calls the binary that resolves
  * from the repository root, where git runs hooks; never `npx`, which would ask the registry.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { NotionGuardError } from '../errors.js';
+import { describeFsError } from '../fs-errors.js';
 import { gitText } from '../git/exec.js';
 import { openRepo } from '../git/repo.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -80,15 +81,38 @@ export async function runInstall(opts: InstallOptions, io: RunIO): Promise<numbe
   const say = (s: string): void => {
     if (!opts.quiet) io.stdout(`notion-guard: ${s}\n`);
   };
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${husky ? '' : '#!/bin/sh\n'}${line}\n`, { mode: 0o755 });
-    chmodSync(file, 0o755);
+  const byHand = `add "${line}" to your pre-commit hook by hand`;
+  let link;
+  try {
+    link = lstatSync(file);
+  } catch {
+    link = undefined;
+  }
+  if (!link) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${husky ? '' : '#!/bin/sh\n'}${line}\n`, { mode: 0o755, flag: 'wx' });
+      chmodSync(file, 0o755);
+    } catch (e) {
+      throw new NotionGuardError('io', `cannot write ${shown}: ${describeFsError(e)}; ${byHand}`);
+    }
     say(`added the pre-commit hook: ${shown}`);
     return 0;
   }
+  // A hook that is a symlink is followed only to a file inside the repository: never rewrite a file
+  // elsewhere on the machine because a repository points its hook at it.
+  if (link.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = realpathSync(file);
+    } catch (e) {
+      throw new NotionGuardError('io', `${shown} is a symlink that cannot be followed (${describeFsError(e)}); ${byHand}`);
+    }
+    const inside = (root: string): boolean => !relative(realpathSync(root), target).startsWith('..');
+    if (!inside(top)) throw new NotionGuardError('usage', `${shown} is a symlink to ${target}, outside the repository; notion-guard will not edit it: ${byHand}`);
+  }
   const st = statSync(file);
-  if (!st.isFile()) throw new NotionGuardError('usage', `${shown} is not a regular file; add "${line}" to your pre-commit hook by hand`);
+  if (!st.isFile()) throw new NotionGuardError('usage', `${shown} is not a regular file; ${byHand}`);
   const text = readFileSync(file, 'utf8');
   if (runsScan(text)) {
     say(`already installed in ${shown}`);

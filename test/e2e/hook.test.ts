@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
 
@@ -111,6 +111,26 @@ describe('pre-commit hook through a real git commit', () => {
       expect(refused.stdout + refused.stderr).toContain('leak.env:1:3');
       r.git('rm', '-q', '--cached', 'leak.env');
     }
+  });
+
+  it('never edits a file outside the repository through a symlinked hook, nor fails obscurely on an odd hooks path', () => {
+    const r = project();
+    const outside = tempDir('ng-outside-');
+    try {
+      const victim = join(outside.path, 'victim.sh');
+      writeFileSync(victim, '#!/bin/sh\necho not yours\n');
+      symlinkSync(victim, join(r.path, '.git/hooks/pre-commit'));
+      const res = runCli(['install'], { cwd: r.path });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/is a symlink to .*outside the repository/);
+      expect(readFileSync(victim, 'utf8')).toBe('#!/bin/sh\necho not yours\n');
+    } finally {
+      outside.cleanup();
+    }
+    r.git('config', 'core.hooksPath', '/dev/null');
+    const odd = runCli(['install'], { cwd: r.path });
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toMatch(/^notion-guard: error: cannot write \/dev\/null\/pre-commit: .*by hand\n$/);
   });
 
   it('a comment naming notion-guard is not an installed hook', () => {
