@@ -38,11 +38,13 @@ export class ItemScanner {
   bytes = 0;
   binary = false;
   private first = true;
+  private head: Buffer[] = [];
+  private headBytes = 0;
   private utf16: TextDecoder | undefined;
   private readonly scanner: StreamScanner;
 
   constructor(
-    private readonly item: Pick<SourceItem, 'path' | 'lineFilter' | 'blob'>,
+    private readonly item: Pick<SourceItem, 'path' | 'lineFilter' | 'blob'> & { text?: boolean },
     detector: Detector,
   ) {
     this.scanner = new StreamScanner(detector);
@@ -53,21 +55,39 @@ export class ItemScanner {
     this.bytes += piece.length;
     if (this.binary) return false;
     if (this.first) {
-      this.first = false;
-      const bom = piece.length >= 2 ? (piece[0]! << 8) | piece[1]! : 0;
-      if (bom === 0xfffe || bom === 0xfeff) {
-        this.utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
-      } else if (piece.subarray(0, BINARY_PROBE).includes(0)) {
-        this.binary = true;
-        return false;
-      }
+      // Decide on the BOM and the binary probe only once the first 8000 bytes are here: a pipe may
+      // cut a file anywhere, even between the two bytes of its BOM.
+      this.head.push(piece);
+      this.headBytes += piece.length;
+      if (this.headBytes < BINARY_PROBE) return true;
+      return this.begin();
     }
-    if (this.utf16) piece = Buffer.from(this.utf16.decode(piece, { stream: true }), 'utf8');
-    this.take(this.scanner.push(piece));
+    this.feed(piece);
     return true;
   }
 
+  private begin(): boolean {
+    this.first = false;
+    const piece = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
+    this.head = [];
+    const bom = piece.length >= 2 ? (piece[0]! << 8) | piece[1]! : 0;
+    if (bom === 0xfffe || bom === 0xfeff) {
+      this.utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
+    } else if (!this.item.text && piece.subarray(0, BINARY_PROBE).includes(0)) {
+      this.binary = true;
+      return false;
+    }
+    this.feed(piece);
+    return true;
+  }
+
+  private feed(piece: Buffer): void {
+    if (this.utf16) piece = Buffer.from(this.utf16.decode(piece, { stream: true }), 'utf8');
+    this.take(this.scanner.push(piece));
+  }
+
   end(): ItemResult {
+    if (this.first) this.begin();
     if (!this.binary) {
       if (this.utf16) {
         const rest = Buffer.from(this.utf16.decode(), 'utf8');

@@ -20,12 +20,14 @@ export interface InstallOptions {
   quiet: boolean;
 }
 
-/** A line that runs the staged scan (ours, or one written by hand); comments never count. */
-const SCAN_LINE = /^\s*(?:[^#\s]*\/)?(?:npx\s+(?:--no-install\s+)?|node\s+\S*)?notion-guard(?:\.js)?['"]?\s+staged\b/;
-const SCAN_LINE_NODE = /^\s*node\s+\S*dist\/bin\/cli\.js['"]?\s+staged\b/;
-
-export function runsScan(hook: string): boolean {
-  return hook.split('\n').some((l) => SCAN_LINE.test(l) || SCAN_LINE_NODE.test(l));
+/**
+ * Installed means: the hook's first command, right after its preamble, is exactly the line install
+ * writes. A comment, a line after an `exit`, inside an `if`, or with `|| true` does not count.
+ */
+export function runsScan(hook: string, line: string): boolean {
+  const lines = hook.split('\n').map((l) => l.replace(/\r$/, ''));
+  const first = lines.find((l) => !PREAMBLE.test(l));
+  return first !== undefined && first.trim() === line;
 }
 
 /** Shell-quote a path for the hook line (paths from the user's disk may hold spaces). */
@@ -50,9 +52,12 @@ export function hookCommand(top: string, from: string): string | undefined {
 }
 
 /** Lines a hook starts with that must stay first: shebang, comments, blanks, `set`, husky's sourcing. */
-const PREAMBLE = /^\s*(?:#.*|set\s.*|\.\s+"?\$\(dirname\s.*husky\.sh"?\s*|)$/;
+const PREAMBLE = /^\s*(?:#.*|set\s.*|\.\s+"?\$\(dirname\s.*husky\.sh"?\s*|)\r?$/;
 
 export function insertLine(hook: string, line: string): string {
+  // Keep the hook's own line endings (a CRLF hook stays CRLF; `\r` never breaks the preamble match).
+  const crlf = hook.includes('\r\n');
+  if (crlf) line += '\r';
   const lines = hook.split('\n');
   let at = 0;
   while (at < lines.length && PREAMBLE.test(lines[at]!) && !(at === lines.length - 1 && lines[at] === '')) at++;
@@ -114,7 +119,7 @@ export async function runInstall(opts: InstallOptions, io: RunIO): Promise<numbe
   const st = statSync(file);
   if (!st.isFile()) throw new NotionGuardError('usage', `${shown} is not a regular file; ${byHand}`);
   const text = readFileSync(file, 'utf8');
-  if (runsScan(text)) {
+  if (runsScan(text, line)) {
     say(`already installed in ${shown}`);
     return 0;
   }

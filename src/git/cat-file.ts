@@ -30,13 +30,14 @@ export class CatFile {
   private resolveDone!: () => void;
   private rejectDone!: (e: unknown) => void;
 
-  constructor(cwd: string, env: Record<string, string> = {}) {
+  /** `config`: extra `key=value` overrides for this reader (and any fetch git makes for it). */
+  constructor(cwd: string, config: readonly string[] = []) {
     this.done = new Promise((res, rej) => {
       this.resolveDone = res;
       this.rejectDone = rej;
     });
     this.done.catch(() => undefined);
-    this.child = spawnGit(['cat-file', '--batch', '--buffer'], cwd, env);
+    this.child = spawnGit([...config.flatMap((c) => ['-c', c]), 'cat-file', '--batch', '--buffer'], cwd);
     this.child.on('error', (e) => this.fail(new NotionGuardError('git', gitMissing(e) ? GIT_MISSING : `cannot run git: ${e.message}`)));
     this.child.stderr.on('data', (d: Buffer) => {
       if (this.stderr.length < 4096) this.stderr += d.toString('utf8');

@@ -33,11 +33,18 @@ export const GIT_OVERRIDES: readonly string[] = [
   'diff.noprefix=false',
   'diff.mnemonicPrefix=false',
   'i18n.logOutputEncoding=UTF-8',
+  'advice.graftFileDeprecated=false', // its hint would stand in front of git's real error
+  // A partial clone may fetch (ours in one batch, or git's own lazy fetch from cat-file): the
+  // repository must not name the programs that transport runs. -c is inherited by child gits.
+  'core.sshCommand=ssh',
+  'credential.helper=',
+  'protocol.ext.allow=never',
 ];
 
 // Make git's output parseable and independent of the user's locale and pager settings; ignore
 // replace refs and grafts, which would let a repository hide commits from a history scan.
-const BASE_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1', GIT_GRAFT_FILE: '/dev/null' };
+// GIT_PROXY_COMMAND set (even empty) makes git ignore core.gitProxy from config (connect.c).
+const BASE_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1', GIT_GRAFT_FILE: '/dev/null', GIT_PROXY_COMMAND: '', GIT_ASKPASS: '', SSH_ASKPASS: '' };
 
 const OVERRIDE_ARGS = GIT_OVERRIDES.flatMap((o) => ['-c', o]);
 
@@ -81,8 +88,11 @@ export function git(args: readonly string[], opts: GitOptions = {}): Promise<{ s
 }
 
 export function gitError(args: readonly string[], stderr: string, how: string): NotionGuardError {
-  const first = stderr.split('\n').find((l) => l.trim() !== '')?.replace(/^(fatal|error): /, '') ?? how;
-  return new NotionGuardError('git', `git ${args[0] ?? ''} failed: ${first}`);
+  const first = stderr.split('\n').find((l) => l.trim() !== '' && !l.startsWith('hint: '))?.replace(/^(fatal|error): /, '') ?? how;
+  // Name the subcommand, not a leading `-c key=value`.
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  return new NotionGuardError('git', `git ${args[i] ?? ''} failed: ${first}`);
 }
 
 export async function gitText(args: readonly string[], opts: GitOptions = {}): Promise<string> {

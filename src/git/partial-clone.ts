@@ -21,8 +21,10 @@ export async function fetchObjects(repo: Repo, remote: string, ids: readonly str
   await git(
     [
       // No credential helper or transport the repository's config names runs a command of its own.
-      '-c', 'credential.helper=', '-c', 'protocol.ext.allow=never', '-c', 'fetch.negotiationAlgorithm=noop',
-      'fetch', remote, '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--no-auto-gc', '--no-write-commit-graph', '--stdin',
+      '-c', 'fetch.negotiationAlgorithm=noop',
+      // remote.<name>.uploadpack is a command the repository names (and its first value wins over
+      // -c): the explicit option replaces it.
+      'fetch', '--upload-pack=git-upload-pack', remote, '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--no-auto-gc', '--no-write-commit-graph', '--stdin',
     ],
     { cwd: repo.cwd, input: `${ids.join('\n')}\n` },
   );

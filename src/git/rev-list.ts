@@ -58,6 +58,19 @@ export async function* listObjects(repo: Repo, revs: readonly string[]): AsyncGe
   if (last) yield last;
 }
 
+/**
+ * Every missing object reachable from `revs`, trees included. The blob listing above cannot say:
+ * with `--filter=object:type=blob` rev-list drops the `?` lines of missing trees, and the blobs
+ * under a missing tree are then simply never listed (a treeless clone, a lost subtree).
+ */
+export async function missingObjects(repo: Repo, revs: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of gitLines(repo, ['rev-list', '--objects', '--missing=print', ...revs, '--'])) {
+    if (line.startsWith('?')) out.push(line.slice(1));
+  }
+  return out;
+}
+
 /** The commits of `revs` (for their messages). */
 export async function* listCommits(repo: Repo, revs: readonly string[]): AsyncGenerator<string> {
   for await (const line of gitLines(repo, ['rev-list', ...revs, '--'])) if (line) yield line;

@@ -10,7 +10,7 @@
 import type { Detector } from '../engine/detect.js';
 import { CatFile, type ObjectSink } from '../git/cat-file.js';
 import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
-import { listCommits, listObjects } from '../git/rev-list.js';
+import { listCommits, listObjects, missingObjects } from '../git/rev-list.js';
 import type { Repo } from '../git/repo.js';
 import { noteUnreadable } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
@@ -59,6 +59,9 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
     for (const f of r.findings) findings.push({ ...f, messageOf: commit });
   };
 
+  // Runs alongside the scan: which reachable objects are missing, trees included.
+  const lost = missingObjects(repo, revs);
+  lost.catch(() => undefined);
   const cat = new CatFile(repo.cwd);
   const absent: string[] = [];
   for await (const o of listObjects(repo, revs)) {
@@ -74,6 +77,10 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
   }
   await cat.end();
 
+  const blobsAbsent = new Set(absent);
+  for (const id of await lost) {
+    if (!blobsAbsent.has(id)) noteUnreadable(stats, `cannot read object ${id} (a tree or commit): missing from the repository, so the files under it were not scanned`, opts.unreadable);
+  }
   if (absent.length > 0) {
     const remote = await promisorRemote(repo);
     if (remote && !opts.noFetch) {

@@ -37,19 +37,25 @@ export function fileSink(path: string, blob: string, detector: Detector, done: (
 /** Line keys of a version, decoded as the scanner decodes it (UTF-16 with a BOM), nothing scanned. */
 export function keysSink(done: (keys: Float64Array | undefined) => void): ObjectSink {
   const keys = new LineHasher();
-  let first = true;
+  let head: Buffer[] | undefined = []; // until the BOM's two bytes are here (a pipe may cut them)
   let utf16: TextDecoder | undefined;
+  const feed = (p: Buffer): void => keys.push(utf16 ? Buffer.from(utf16.decode(p, { stream: true }), 'utf8') : p);
+  const begin = (): void => {
+    const p = Buffer.concat(head!);
+    head = undefined;
+    const bom = p.length >= 2 ? (p[0]! << 8) | p[1]! : 0;
+    if (bom === 0xfffe || bom === 0xfeff) utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
+    feed(p);
+  };
   return {
     start: () => undefined,
     data: (p) => {
-      if (first) {
-        first = false;
-        const bom = p.length >= 2 ? (p[0]! << 8) | p[1]! : 0;
-        if (bom === 0xfffe || bom === 0xfeff) utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
-      }
-      keys.push(utf16 ? Buffer.from(utf16.decode(p, { stream: true }), 'utf8') : p);
+      if (!head) return feed(p);
+      head.push(p);
+      if (head.reduce((n, b) => n + b.length, 0) >= 2) begin();
     },
     end: () => {
+      if (head) begin();
       if (utf16) keys.push(Buffer.from(utf16.decode(), 'utf8'));
       done(keys.end());
     },
@@ -82,7 +88,8 @@ export function messageSink(detector: Detector, done: (r: ItemResult, type: stri
     const headers = all.toString('latin1', 0, at === -1 ? all.length : at);
     const obj = /^object ([0-9a-f]{40,64})$/m.exec(headers);
     if (type === 'tag' && obj && /^type commit$/m.test(headers)) tagged = obj[1];
-    s = new ItemScanner({ path: type === 'tag' ? TAG_MESSAGE : COMMIT_MESSAGE }, detector);
+    // A message is text whatever bytes it holds: a NUL must not make it "binary" and unscanned.
+    s = new ItemScanner({ path: type === 'tag' ? TAG_MESSAGE : COMMIT_MESSAGE, text: true }, detector);
     // No blank line: no message, unless the "headers" are too big to be headers; then scan them all.
     const rest = at !== -1 ? all.subarray(at + 2) : final ? Buffer.alloc(0) : all;
     if (rest.length > 0) s.push(rest);

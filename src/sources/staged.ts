@@ -7,6 +7,7 @@
  */
 import type { Detector } from '../engine/detect.js';
 import { CatFile } from '../git/cat-file.js';
+import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
 import { lineFilterFor, type StagedEntry } from '../git/diff.js';
 import { addedLines } from '../git/line-diff.js';
 import type { Repo } from '../git/repo.js';
@@ -41,6 +42,12 @@ export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, det
 /** Keep the findings any part of which is on a line the commit adds. */
 async function onAddedLines(repo: Repo, compare: { entry: StagedEntry; found: Finding[] }[]): Promise<Finding[]> {
   const out: Finding[] = [];
+  // In a partial clone the HEAD versions may be absent. Fetch them ourselves, with overrides, rather
+  // than let cat-file fetch lazily with the remote's own programs; if that fails, every line counts.
+  const remote = await promisorRemote(repo);
+  let bases = true;
+  if (remote) bases = await fetchObjects(repo, remote, compare.map((c) => c.entry.base!)).then(() => true, () => false);
+  if (!bases) return compare.flatMap((c) => c.found);
   const cat = new CatFile(repo.cwd);
   for (const { entry, found } of compare) {
     let base: Float64Array | undefined;

@@ -133,6 +133,19 @@ describe('pre-commit hook through a real git commit', () => {
     expect(odd.stderr).toMatch(/^notion-guard: error: cannot write \/dev\/null\/pre-commit: .*by hand\n$/);
   });
 
+  it('a scan line that never runs or never blocks is not an installed hook; a CRLF hook keeps its shebang first', () => {
+    const r = project();
+    const hook = join(r.path, '.git/hooks/pre-commit');
+    for (const body of ['exit 0\n./node_modules/.bin/notion-guard staged || exit $?\n', 'if false; then\n./node_modules/.bin/notion-guard staged || exit $?\nfi\n', './node_modules/.bin/notion-guard staged || true\n']) {
+      writeFileSync(hook, `#!/bin/sh\n${body}`);
+      expect(runCli(['install'], { cwd: r.path }).stdout).not.toMatch(/already installed/);
+      expect(readFileSync(hook, 'utf8')).toBe(`#!/bin/sh\n./node_modules/.bin/notion-guard staged || exit $?\n${body}`);
+    }
+    writeFileSync(hook, '#!/bin/sh\r\nexit 0\r\n');
+    expect(runCli(['install'], { cwd: r.path }).code).toBe(0);
+    expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\r\n./node_modules/.bin/notion-guard staged || exit $?\r\nexit 0\r\n');
+  });
+
   it('a comment naming notion-guard is not an installed hook', () => {
     const r = project();
     const hook = join(r.path, '.git/hooks/pre-commit');

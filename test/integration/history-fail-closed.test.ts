@@ -4,7 +4,7 @@
  * items 7-10).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -166,6 +166,56 @@ describe('history: what cannot be read is named, the rest still scanned', () => 
     expect(calls.filter((c) => c.startsWith('cat-file '))).toHaveLength(3); // --no-fetch: one; then the local ones, and the fetched
     // Everything is local now: a second scan fetches nothing and finds the same.
     expect(history(clone, ['--no-fetch']).secrets).toEqual([...tokens].sort());
+  });
+});
+
+describe('history: found by a hostile tester', () => {
+  it('a missing tree (treeless clone, lost subtree) is named, never a silent pass', () => {
+    const r = repo();
+    r.commit('c', { 'd/s.txt': `k=${f.ntn()}\n`, 'a.txt': 'a\n' });
+    const tree = r.git('rev-parse', 'HEAD:d').trim();
+    rmSync(join(r.path, '.git/objects', tree.slice(0, 2), tree.slice(2)));
+    const h = history(r.path);
+    expect(h.code).toBe(2);
+    expect(h.stderr).toMatch(new RegExp(`cannot read object ${tree} \\(a tree or commit\\)`));
+  });
+
+  it('a NUL byte in a commit message does not make it unscanned', () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'a\n' });
+    const t = f.ntn();
+    const tree = r.git('rev-parse', 'HEAD^{tree}').trim();
+    const raw = `tree ${tree}\nauthor T <t@e> 1700000000 +0000\ncommitter T <t@e> 1700000000 +0000\n\nmsg\0 k=${t}\n`;
+    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], { cwd: r.path, input: raw, encoding: 'utf8' }).trim();
+    r.git('update-ref', 'refs/heads/main', sha);
+    expect(history(r.path)).toMatchObject({ code: 1, secrets: [t] });
+  });
+
+  it('a UTF-16 file whose BOM is cut by a pipe boundary is still transcoded', async () => {
+    const { ItemScanner } = await import('../../src/scan.js');
+    const { buildDetector } = await import('../../src/rules/compile.js');
+    const { loadRules } = await import('../../src/rules/load.js');
+    const t = f.ntn();
+    const data = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`key=${t}\n`, 'utf16le')]);
+    const s = new ItemScanner({ path: 'b.txt' }, buildDetector(loadRules()));
+    s.push(data.subarray(0, 1));
+    s.push(data.subarray(1, 5));
+    s.push(data.subarray(5));
+    expect(s.end().findings.map((x) => x.secret)).toEqual([t]);
+  });
+
+  it('the batch fetch does not run the remote\'s configured upload-pack program', () => {
+    const src = repo();
+    src.git('config', 'uploadpack.allowFilter', 'true');
+    src.commit('c', { 'cfg.env': `T=${f.ntn()}\n` });
+    const d = tempDir('ng-partial-');
+    cleanups.push(d.cleanup);
+    const clone = join(d.path, 'clone');
+    execFileSync('git', ['clone', '-q', '--no-checkout', '--filter=blob:none', `file://${src.path}`, clone]);
+    const mark = join(d.path, 'MARK');
+    execFileSync('git', ['config', 'remote.origin.uploadpack', `touch ${mark}; git-upload-pack`], { cwd: clone });
+    expect(history(clone).code).toBe(1);
+    expect(existsSync(mark)).toBe(false);
   });
 });
 
