@@ -70,10 +70,8 @@ export class ItemScanner {
     this.first = false;
     const piece = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
     this.head = [];
-    const bom = piece.length >= 2 ? (piece[0]! << 8) | piece[1]! : 0;
-    if (bom === 0xfffe || bom === 0xfeff) {
-      this.utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
-    } else if (!this.item.text && piece.subarray(0, BINARY_PROBE).includes(0)) {
+    this.utf16 = bomDecoder(piece);
+    if (!this.utf16 && !this.item.text && piece.subarray(0, BINARY_PROBE).includes(0)) {
       this.binary = true;
       return false;
     }
@@ -89,10 +87,7 @@ export class ItemScanner {
   end(): ItemResult {
     if (this.first) this.begin();
     if (!this.binary) {
-      if (this.utf16) {
-        const rest = Buffer.from(this.utf16.decode(), 'utf8');
-        this.take(this.scanner.push(rest));
-      }
+      if (this.utf16) this.take(this.scanner.push(Buffer.from(this.utf16.decode(), 'utf8')));
       this.take(this.scanner.end());
     }
     return { findings: this.findings, bytes: this.bytes, binary: this.binary };
@@ -142,9 +137,7 @@ export async function scanItems(
   const running = new Set<Promise<void>>();
   let fatal: unknown;
   const record = (r: ItemResult): void => {
-    stats.bytes += r.bytes;
-    if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
-    else stats.files++;
+    recordResult(stats, r);
     findings.push(...r.findings);
   };
   const warnUnreadable = (item: SourceItem, e: unknown): void => {
@@ -195,6 +188,19 @@ export async function scanItems(
   await Promise.all(running);
   if (fatal) throw fatal;
   return sortFindings(findings);
+}
+
+/** A decoder for UTF-16 text that starts with a byte-order mark, else undefined. */
+export function bomDecoder(head: Buffer): TextDecoder | undefined {
+  const bom = head.length >= 2 ? (head[0]! << 8) | head[1]! : 0;
+  return bom === 0xfffe ? new TextDecoder('utf-16le') : bom === 0xfeff ? new TextDecoder('utf-16be') : undefined;
+}
+
+/** Count one scanned item in the stats (bytes; a file, or a binary one skipped). */
+export function recordResult(stats: ScanStats, r: ItemResult): void {
+  stats.bytes += r.bytes;
+  if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
+  else stats.files++;
 }
 
 /** An error from the operating system about a file (it has an errno code), not a bug of ours. */

@@ -8,7 +8,6 @@ import { scanStaged } from '../sources/staged.js';
 import { stagedEntries } from '../git/diff.js';
 import { scanAndReport, type CommonOptions, type PushScan, type RunIO } from '../run.js';
 import { noteUnreadable, sortFindings } from '../scan.js';
-import { promisorRemote } from '../git/partial-clone.js';
 import { sanitize } from '../report/sanitize.js';
 
 export interface GitCommandOptions extends CommonOptions {
@@ -54,7 +53,7 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
     };
     const r = await scanHistory(repo, revs, detector, stats, { onBlob, unreadable: ctx.unreadable, notice, ...(opts.noFetch ? { noFetch: true } : {}) });
     const { findings, missingPaths } = await attributeFindings(repo, revs, r.findings, r.missing);
-    const partial = opts.noFetch && (await promisorRemote(repo)) !== undefined;
+    const partial = opts.noFetch && r.promisor !== undefined;
     for (const id of r.missing) {
       const where = missingPaths.get(id);
       const what = where === undefined ? `blob ${id}` : `${where} (blob ${id})`;

@@ -8,6 +8,7 @@
 import { NotionGuardError } from '../errors.js';
 import { git } from './exec.js';
 import type { Repo } from './repo.js';
+import type { LineFilter } from '../types.js';
 
 export interface StagedEntry {
   path: string;
@@ -51,7 +52,7 @@ export async function stagedEntries(repo: Repo): Promise<StagedEntry[]> {
   return entries;
 }
 
-export function lineFilterFor(added: readonly [number, number][]): (first: number, last: number) => boolean {
+export function lineFilterFor(added: readonly [number, number][]): LineFilter {
   // Ranges come in order: binary search, since a big staged file can have thousands of them.
   return (first, last) => {
     let lo = 0;

@@ -20,7 +20,8 @@ export async function promisorRemote(repo: Repo): Promise<string | undefined> {
 export async function fetchObjects(repo: Repo, remote: string, ids: readonly string[]): Promise<void> {
   await git(
     [
-      // No credential helper or transport the repository's config names runs a command of its own.
+      // exec.ts's overrides keep ssh, proxy, askpass and credential helpers the repository names
+      // from running; a noop negotiation asks for exactly these objects.
       '-c', 'fetch.negotiationAlgorithm=noop',
       // remote.<name>.uploadpack is a command the repository names (and its first value wins over
       // -c): the explicit option replaces it.

@@ -12,10 +12,10 @@ import { CatFile, type ObjectSink } from '../git/cat-file.js';
 import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
 import { listCommits, listObjects, missingObjects } from '../git/rev-list.js';
 import type { Repo } from '../git/repo.js';
-import { noteUnreadable } from '../scan.js';
+import { noteUnreadable, recordResult } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { ItemResult } from '../scan.js';
-import { fileSink, messageSink, record } from './object-scan.js';
+import { fileSink, messageSink } from './object-scan.js';
 
 export interface HistoryScanOptions {
   onBlob?: () => void;
@@ -31,13 +31,15 @@ export interface HistoryScan {
   findings: Finding[];
   /** Blobs that were missing and not scanned (named afterwards, with their paths, by the caller). */
   missing: string[];
+  /** The promisor remote when this is a partial clone and blobs were missing. */
+  promisor?: string;
 }
 
 export async function scanHistory(repo: Repo, revs: readonly string[], detector: Detector, stats: ScanStats, opts: HistoryScanOptions = {}): Promise<HistoryScan> {
   const findings: Finding[] = [];
   const missing: string[] = [];
   const fileDone = (r: ItemResult): void => {
-    record(stats, r);
+    recordResult(stats, r);
     findings.push(...r.findings);
     opts.onBlob?.();
   };
@@ -46,7 +48,7 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
     let inner: ObjectSink | undefined;
     return {
       start: (type, size) => {
-        inner = type === 'blob' ? fileSink(path, id, detector, fileDone, () => missing.push(id)) : messageSink(detector, (r, _type, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
+        inner = type === 'blob' ? fileSink(path, id, detector, fileDone, () => missing.push(id)) : messageSink(detector, (r, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
         inner.start(type, size);
       },
       data: (p) => inner!.data(p),
@@ -81,8 +83,9 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
   for (const id of await lost) {
     if (!blobsAbsent.has(id)) noteUnreadable(stats, `cannot read object ${id} (a tree or commit): missing from the repository, so the files under it were not scanned`, opts.unreadable);
   }
+  let remote: string | undefined;
   if (absent.length > 0) {
-    const remote = await promisorRemote(repo);
+    remote = await promisorRemote(repo);
     if (remote && !opts.noFetch) {
       opts.notice?.(`this is a partial clone: fetching ${absent.length} missing ${absent.length === 1 ? 'blob' : 'blobs'} from "${remote}" in one batch (--no-fetch to skip them)`);
       await fetchObjects(repo, remote, absent);
@@ -94,5 +97,5 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
       await again.end();
     } else missing.push(...absent);
   }
-  return { findings, missing };
+  return { findings, missing, ...(remote ? { promisor: remote } : {}) };
 }

@@ -6,17 +6,10 @@ import { TextDecoder } from 'node:util';
 import type { Detector } from '../engine/detect.js';
 import type { ObjectSink } from '../git/cat-file.js';
 import { LineHasher } from '../git/line-diff.js';
-import { ItemScanner, type ItemResult } from '../scan.js';
-import type { ScanStats } from '../types.js';
+import { bomDecoder, ItemScanner, type ItemResult } from '../scan.js';
 
 export const COMMIT_MESSAGE = '(commit message)';
 export const TAG_MESSAGE = '(tag message)';
-
-export function record(stats: ScanStats, r: ItemResult): void {
-  stats.bytes += r.bytes;
-  if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
-  else stats.files++;
-}
 
 /** Scan a file version; `done` gets the result. */
 export function fileSink(path: string, blob: string, detector: Detector, done: (r: ItemResult) => void, missing: () => void): ObjectSink {
@@ -43,8 +36,7 @@ export function keysSink(done: (keys: Float64Array | undefined) => void): Object
   const begin = (): void => {
     const p = Buffer.concat(head!);
     head = undefined;
-    const bom = p.length >= 2 ? (p[0]! << 8) | p[1]! : 0;
-    if (bom === 0xfffe || bom === 0xfeff) utf16 = new TextDecoder(bom === 0xfffe ? 'utf-16le' : 'utf-16be');
+    utf16 = bomDecoder(p);
     feed(p);
   };
   return {
@@ -71,7 +63,7 @@ const MAX_HEADERS = 1024 * 1024;
  * Scan the message of a commit or annotated tag: the text after the headers' blank line, with lines
  * and columns counted within the message. `done` gets the result and, for a tag, the object it tags.
  */
-export function messageSink(detector: Detector, done: (r: ItemResult, type: string, tagged?: string) => void, missing: () => void): ObjectSink {
+export function messageSink(detector: Detector, done: (r: ItemResult, tagged?: string) => void, missing: () => void): ObjectSink {
   let type = '';
   let head: Buffer[] = [];
   let s: ItemScanner | undefined;
@@ -107,7 +99,7 @@ export function messageSink(detector: Detector, done: (r: ItemResult, type: stri
     },
     end: () => {
       if (!s) gather(true);
-      done(s!.end(), type, tagged);
+      done(s!.end(), tagged);
     },
     missing,
   };

@@ -11,9 +11,9 @@ import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
 import { lineFilterFor, type StagedEntry } from '../git/diff.js';
 import { addedLines } from '../git/line-diff.js';
 import type { Repo } from '../git/repo.js';
-import { noteUnreadable } from '../scan.js';
+import { noteUnreadable, recordResult, type ItemResult } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
-import { fileSink, keysSink, record } from './object-scan.js';
+import { fileSink, keysSink } from './object-scan.js';
 
 export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, detector: Detector, stats: ScanStats, unreadable?: (m: string) => void): Promise<Finding[]> {
   // Submodules (mode 160000) have no content here: their commits are scanned in their own repository.
@@ -24,8 +24,8 @@ export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, det
   const compare: { entry: StagedEntry; found: Finding[] }[] = [];
   const cat = new CatFile(repo.cwd);
   for (const e of entries) {
-    const onScanned = (r: { findings: Finding[]; bytes: number; binary: boolean }): void => {
-      record(stats, r);
+    const onScanned = (r: ItemResult): void => {
+      recordResult(stats, r);
       if (r.findings.length === 0) return;
       if (e.base) compare.push({ entry: e, found: r.findings });
       else findings.push(...r.findings); // a new file: every line is added
@@ -45,9 +45,7 @@ async function onAddedLines(repo: Repo, compare: { entry: StagedEntry; found: Fi
   // In a partial clone the HEAD versions may be absent. Fetch them ourselves, with overrides, rather
   // than let cat-file fetch lazily with the remote's own programs; if that fails, every line counts.
   const remote = await promisorRemote(repo);
-  let bases = true;
-  if (remote) bases = await fetchObjects(repo, remote, compare.map((c) => c.entry.base!)).then(() => true, () => false);
-  if (!bases) return compare.flatMap((c) => c.found);
+  if (remote && !(await fetchObjects(repo, remote, compare.map((c) => c.entry.base!)).then(() => true, () => false))) return compare.flatMap((c) => c.found);
   const cat = new CatFile(repo.cwd);
   for (const { entry, found } of compare) {
     let base: Float64Array | undefined;

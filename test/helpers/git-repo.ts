@@ -1,4 +1,5 @@
 /** Real git repositories in temp folders, each with its own identity (CI has no global one). */
+import { afterEach } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,4 +46,17 @@ export class TestRepo {
       this.git('config', '--local', '--list'),
     ].join('\n--\n');
   }
+}
+
+/** A factory of test repositories, each removed after its test. */
+export function tempRepos(): (opts?: { bare?: boolean }) => TestRepo {
+  const repos: TestRepo[] = [];
+  afterEach(() => {
+    while (repos.length) repos.pop()!.cleanup();
+  });
+  return (opts) => {
+    const r = new TestRepo(opts);
+    repos.push(r);
+    return r;
+  };
 }

@@ -3,24 +3,16 @@
  * (issue: fail closed in git, item 11). Each key overridden in src/git/exec.ts has a case here; each
  * case first checks that plain git really is affected, so the test can fail.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { TestRepo } from '../helpers/git-repo.js';
+import { tempRepos, type TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
 
 const f = new TokenFactory(1214);
-const repos: TestRepo[] = [];
-function repo(): TestRepo {
-  const r = new TestRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  while (repos.length) repos.pop()!.cleanup();
-});
+const repo = tempRepos();
 
 /** A script that leaves a marker file when run: the repository's "command". */
 function trap(r: TestRepo, name: string): { script: string; ran: () => boolean; reset: () => void } {

@@ -2,24 +2,16 @@
  * `staged` means what the commit records, whatever the repository's attributes and config say
  * (issue: fail closed in git, items 1-5). Real repositories, real index states.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { TestRepo } from '../helpers/git-repo.js';
+import { tempRepos, type TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
 
 const f = new TokenFactory(1212);
-const repos: TestRepo[] = [];
-function repo(): TestRepo {
-  const r = new TestRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  while (repos.length) repos.pop()!.cleanup();
-});
+const repo = tempRepos();
 
 type J = { findings: { file: string; line: number; secret: string }[] };
 function staged(r: TestRepo, opts: { cwd?: string; env?: Record<string, string> } = {}) {
