@@ -11,6 +11,7 @@ import { scanItems } from './scan.js';
 import { renderText, plural } from './report/text.js';
 import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
+import { redactText } from './report/redact.js';
 import type { VerifyOptions } from './verify/index.js';
 import type { Detector } from './engine/detect.js';
 import type { WorkerInit } from './parallel/protocol.js';
@@ -116,7 +117,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   // Not --quiet-able: what could not be read decides the exit code, so it is always named.
   let told = 0;
   const unreadable = (m: string): void => {
-    if (++told <= MAX_NAMED) io.stderr(`notion-guard: error: ${sanitize(m)}\n`);
+    // Paths are repository content: a token in a file name must not print in full either.
+    if (++told <= MAX_NAMED) io.stderr(`notion-guard: error: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
   };
   const progress = mode === 'history' && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
   let findings =

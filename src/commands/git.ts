@@ -9,6 +9,7 @@ import { stagedEntries } from '../git/diff.js';
 import { scanAndReport, type CommonOptions, type PushScan, type RunIO } from '../run.js';
 import { noteUnreadable, sortFindings } from '../scan.js';
 import { sanitize } from '../report/sanitize.js';
+import { redactText } from '../report/redact.js';
 
 export interface GitCommandOptions extends CommonOptions {
   /** Run in this directory instead of the current one (like git -C). */
@@ -49,7 +50,7 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
   }));
   const scan: PushScan = async (detector, stats, onBlob, ctx) => {
     const notice = (m: string): void => {
-      if (!opts.quiet) io.stderr(`notion-guard: ${sanitize(m)}\n`);
+      if (!opts.quiet) io.stderr(`notion-guard: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
     };
     const r = await scanHistory(repo, revs, detector, stats, { onBlob, unreadable: ctx.unreadable, notice, ...(opts.noFetch ? { noFetch: true } : {}) });
     const { findings, missingPaths } = await attributeFindings(repo, revs, r.findings, r.missing);

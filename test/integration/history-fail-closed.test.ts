@@ -106,6 +106,16 @@ describe('history: what cannot be read is named, the rest still scanned', () => 
     expect(h.code).toBe(1);
     expect(h.secrets).toEqual([t]);
     expect(h.stderr).toMatch(new RegExp(`cannot read lost\\.txt \\(blob ${blob}\\): the object is missing`));
+    // A path is repository content: a token in a missing file's name is redacted when it is named.
+    const named = repo();
+    const inName = f.ntn();
+    named.commit('c', { [`keys/${inName}.txt`]: `lost ${'e'.repeat(300)}\n` });
+    const b3 = named.git('rev-parse', `HEAD:keys/${inName}.txt`).trim();
+    rmSync(join(named.path, '.git/objects', b3.slice(0, 2), b3.slice(2)));
+    const n = runCli(['history'], { cwd: named.path });
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain(`keys/${inName.slice(0, 8)}…`);
+    expect(n.stderr).not.toContain(inName);
     // Without findings the same scan exits 2, never 0.
     r.git('rm', '-q', '--cached', 'cfg.env');
     const only = repo();
