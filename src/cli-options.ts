@@ -75,3 +75,43 @@ export function toCommon(a: Record<string, unknown>): CommonOptions {
 
 /** A usage mistake: one line, exit 2. */
 export class UsageError extends Error {}
+
+/** Damerau-free edit distance, small inputs only (option names). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known option closest to `name` (a typo such as --fromat), if close enough to be a guess. */
+export function closestOption(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    if (k.length < 2 || /[A-Z]/.test(k)) continue; // yargs' camelCase twins and one-letter aliases
+    const d = distance(name, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** yargs' "Unknown argument: fromat" with a "did you mean --format?" when one is close. */
+export function withSuggestion(message: string, known: readonly string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(message.trim());
+  if (!m) return message;
+  const hints = m[1]!
+    .split(', ')
+    .map((n) => [n, closestOption(n.replace(/^-+/, ''), known)] as const)
+    .filter(([, k]) => k !== undefined)
+    .map(([n, k]) => `--${k} (for ${n})`);
+  if (hints.length === 0) return `${message.trim()} (see --help)`;
+  return `${message.trim()}; did you mean ${hints.length === 1 ? hints[0]!.replace(/ \(for .*\)$/, '') : hints.join(', ')}?`;
+}

@@ -5,9 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { RunIO } from './run.js';
-import { common, toCommon, UsageError } from './cli-options.js';
+import { common, toCommon, UsageError, withSuggestion } from './cli-options.js';
 import { isKnownError } from './errors.js';
 import { redactText } from './report/redact.js';
+import { sanitize } from './report/sanitize.js';
 
 const EXAMPLES: [string, string][] = [
   ['notion-guard dir .', 'audit the current folder'],
@@ -33,9 +34,10 @@ function io(): RunIO {
 let debug = false;
 function fail(message: string, e?: unknown): never {
   // One line, whatever the source: yargs spreads some messages over several.
-  const clean = redactText(message.split('\n').map((l) => l.trim()).filter(Boolean).join(' '), []);
+  // Messages quote config keys, regexes, paths and arguments: masked and made inert for the terminal.
+  const clean = sanitize(redactText(message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')));
   process.stderr.write(`notion-guard: error: ${clean}\n`);
-  if (debug && e instanceof Error && e.stack) process.stderr.write(`${redactText(e.stack, [])}\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack.split('\n').map((l) => sanitize(redactText(l))).join('\n')}\n`);
   process.exit(2);
 }
 
@@ -72,6 +74,8 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     return undefined;
   }
   if (values.format !== undefined && !['text', 'json', 'sarif'].includes(values.format as string)) return undefined;
+  // An empty value (`--repo ''`) is a usage error: yargs owns that message.
+  if (Object.values(values).some((v) => v === '')) return undefined;
   const a: Record<string, unknown> = {
     format: values.format ?? 'text',
     'show-secrets': values['show-secrets'] === true,
@@ -96,7 +100,15 @@ async function main(argv: string[]): Promise<number> {
   const act = (f: () => Promise<number>) => async () => {
     code = await f();
   };
-  await yargs(argv)
+  const parser = yargs(argv);
+  // getOptions() is public in yargs but missing from its type definitions.
+  const optionsOf = (): { string: string[]; array: string[]; key: Record<string, unknown> } =>
+    (parser as unknown as { getOptions(): { string: string[]; array: string[]; key: Record<string, unknown> } }).getOptions();
+  await parser
+    // One value per flag (`--exclude a b` leaves b a path), and `--` ends the options (`dir -- -x`).
+    .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
+    // The root instance's options are those of the command being run.
+    .middleware((a) => checkValues(a, optionsOf()))
     .scriptName('notion-guard')
     .usage('$0 <command> [options]\n\nKeeps Notion API tokens (ntn_…, legacy secret_…) out of git.')
     .command(
@@ -122,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
       (a) => act(async () => {
         const { runHistory } = await import('./commands/git.js');
         const opts = { ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}), ...(a['since-commit'] ? { sinceCommit: a['since-commit'] } : {}), ...(a.fetch === false ? { noFetch: true } : {}) };
-        return runHistory(a.ranges ?? [], opts, io());
+        return runHistory([...(a.ranges ?? []), ...afterDashes(a)], opts, io());
       })(),
     )
     .command(
@@ -132,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
         .example('pbpaste | $0 verify', 'check a token without it landing in shell history'),
       (a) => act(async () => {
         const { runVerify } = await import('./commands/verify.js');
-        return runVerify(a.tokens ?? [], toCommon({ ...a, _verifyCommand: true }), io());
+        return runVerify([...(a.tokens ?? []), ...afterDashes(a)], toCommon({ ...a, _verifyCommand: true }), io());
       })(),
     )
     .command(
@@ -143,9 +155,10 @@ async function main(argv: string[]): Promise<number> {
         .example('$0 baseline && $0 history --baseline .notion-guard-baseline.json', 'adopt on a repository with a past'),
       (a) => act(async () => {
         const opts = { ...toCommon(a), baselineCreate: a.file };
-        if (a.paths && a.paths.length > 0) {
+        const paths = [...(a.paths ?? []), ...afterDashes(a)];
+        if (paths.length > 0) {
           const { runDir } = await import('./commands/dir.js');
-          return runDir(a.paths, opts, io());
+          return runDir(paths, opts, io());
         }
         const { runHistory } = await import('./commands/git.js');
         return runHistory([], opts, io());
@@ -169,10 +182,11 @@ async function main(argv: string[]): Promise<number> {
       (y) => y.positional('reports', { type: 'string', array: true, demandOption: true })
         .option('output', { type: 'string', describe: 'write the merged report to FILE' })
         .option('quiet', { type: 'boolean', default: false })
+        .option('show-secrets', { type: 'boolean', default: false, describe: 'keep full tokens of reports made with --show-secrets (default: masked again)' })
         .example('$0 merge reports/*/report.json --output org.json', 'after an organisation-wide matrix'),
       (a) => act(async () => {
         const { runMerge } = await import('./commands/merge.js');
-        return runMerge(a.reports ?? [], { quiet: a.quiet, ...(a.output ? { output: a.output } : {}) }, io());
+        return runMerge([...(a.reports ?? []), ...afterDashes(a)], { quiet: a.quiet, showSecrets: a['show-secrets'], ...(a.output ? { output: a.output } : {}) }, io());
       })(),
     )
     .command(
@@ -196,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
       (a) => act(async () => {
         const { runDir } = await import('./commands/dir.js');
         const opts = { ...toCommon(a), ...(a.include ? { include: a.include } : {}), ...(a.exclude ? { exclude: a.exclude } : {}) };
-        return runDir(a.paths ?? [], opts, io());
+        return runDir([...(a.paths ?? []), ...afterDashes(a)], opts, io());
       })(),
     )
     .command(
@@ -218,10 +232,29 @@ async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      fail(msg ?? 'invalid usage (see --help)');
+      fail(withSuggestion(msg ?? 'invalid usage (see --help)', Object.keys(optionsOf().key)));
     })
     .parseAsync();
   return code;
+}
+
+/** What came after `--`: operands, even when they look like options. */
+function afterDashes(a: Record<string, unknown>): string[] {
+  const rest = a['--'];
+  return Array.isArray(rest) ? rest.map(String) : [];
+}
+
+/**
+ * yargs gives `--include` with nothing after it as `[]` and `--output` as `''`: a flag without its
+ * value is a usage error, never "no filter" or "the default".
+ */
+const POSITIONALS = new Set(['paths', 'ranges', 'tokens', 'reports', 'action']);
+function checkValues(a: Record<string, unknown>, o: { string: string[]; array: string[] }): void {
+  for (const key of new Set([...o.string, ...o.array])) {
+    if (POSITIONALS.has(key)) continue;
+    const v = a[key];
+    if (v === '' || (Array.isArray(v) && (v.length === 0 || v.includes('')))) throw new UsageError(`--${key} needs a value`);
+  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

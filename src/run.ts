@@ -11,7 +11,7 @@ import { scanItems } from './scan.js';
 import { renderText, plural } from './report/text.js';
 import { writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
-import { redactText } from './report/redact.js';
+import { redactText, setRedactionDetector } from './report/redact.js';
 import type { VerifyOptions } from './verify/index.js';
 import type { Detector } from './engine/detect.js';
 import type { WorkerInit } from './parallel/protocol.js';
@@ -107,12 +107,14 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   const rules = loadRules(ruleFiles, disabledRules);
   const detectOptions = opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth };
   const detector = buildDetector(rules, detectOptions);
+  // Output masks with every rule in force, even disabled ones, and one base64 layer more than the scan.
+  setRedactionDetector(buildDetector(disabledRules.length ? loadRules(ruleFiles, []) : rules, { decodeDepth: Math.max(2, opts.decodeDepth ?? 1) }));
   // Read the baseline before scanning: a missing or broken one should fail at once, not after an hour.
   const baselineFile = opts.baseline ?? cfg?.baseline;
   const known = baselineFile && !opts.baselineCreate ? (await import('./filters/baseline.js')).loadBaseline(baselineFile) : undefined;
   const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs: 0, ...extra.stats };
   const warn = (m: string): void => {
-    if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(m)}\n`);
+    if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
   };
   // Not --quiet-able: what could not be read decides the exit code, so it is always named.
   let told = 0;
@@ -130,13 +132,13 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   if (notRead > MAX_NAMED) io.stderr(`notion-guard: error: … and ${notRead - MAX_NAMED} more could not be read\n`);
   // Filters and reporters beyond the plain text one load only when used: the hook's start-up stays lean.
   if (cfg) {
-    const { allowlistFilter } = await import('./filters/allowlist.js');
-    findings = findings.filter(allowlistFilter(cfg.allowlist, cfg.file));
+    const { applyAllowlist } = await import('./filters/allowlist.js');
+    findings = applyAllowlist(findings, cfg.allowlist, cfg.file);
   }
   if (opts.baselineCreate) {
     const { renderBaseline } = await import('./filters/baseline.js');
     writeAtomic(opts.baselineCreate, renderBaseline(findings));
-    if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(opts.baselineCreate)} (fingerprints only, no secrets)\n`);
+    if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(redactText(opts.baselineCreate))} (fingerprints only, no secrets)\n`);
     if (notRead > 0) io.stderr(`notion-guard: error: the baseline is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above)\n`);
     return notRead > 0 ? 2 : 0;
   }
@@ -176,7 +178,7 @@ export async function emitReport(result: ScanResult, rules: readonly Rule[], opt
     writeAtomic(opts.output, rendered);
     if (!opts.quiet) {
       const n = result.findings.length;
-      io.stderr(`notion-guard: ${n === 0 ? 'no Notion tokens found' : `found ${plural(n, 'Notion token')}`}; report written to ${sanitize(opts.output)}\n`);
+      io.stderr(`notion-guard: ${n === 0 ? 'no Notion tokens found' : `found ${plural(n, 'Notion token')}`}; report written to ${sanitize(redactText(opts.output))}\n`);
     }
     return;
   }

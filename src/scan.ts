@@ -107,6 +107,7 @@ export class ItemScanner {
         secret: c.secret,
         fingerprint: fingerprint(c.ruleId, item.path, c.secret),
         lineText: c.lineText,
+        lineMasks: c.lineMasks,
       };
       if (c.encoding) f.encoding = c.encoding;
       if (c.endLine !== c.line) f.endLine = c.endLine;

@@ -83,8 +83,18 @@ export interface Finding {
   messageOf?: string;
   /** The line holding the token's last character, when it differs from `line` (split, wrapped). */
   endLine?: number;
-  /** The source line, trimmed, for context in the text report (never printed unredacted). */
+  /** The source line (latin1: one char per byte), for context in the text report (never printed unredacted). */
   lineText?: string;
+  /** Every token the scanner saw across `lineText` (this one, others, pieces of split ones), for masking. */
+  lineMasks?: LineMask[];
+}
+
+/** A token's stretch of a context line: offsets in `lineText`, clipped to it. */
+export interface LineMask {
+  from: number;
+  to: number;
+  secret: string;
+  encoding?: 'base64' | 'split';
 }
 
 export interface ScanStats {

@@ -1,9 +1,9 @@
 /** `notion-guard verify [TOKEN…]`: check tokens live; with none given, read them from stdin. */
 import { NotionGuardError } from '../errors.js';
 import { secretId } from '../fingerprint.js';
-import { redact } from '../report/redact.js';
+import { redact, redactVerification } from '../report/redact.js';
 import { describeVerification } from '../report/text.js';
-import { sanitize } from '../report/sanitize.js';
+import { escapeJsonText, sanitize } from '../report/sanitize.js';
 import type { CommonOptions, RunIO } from '../run.js';
 import { writeAtomic } from '../output.js';
 import { verifyTokens } from '../verify/index.js';
@@ -31,17 +31,17 @@ export async function runVerify(args: readonly string[], opts: CommonOptions, io
   const unique = [...new Set(tokens)];
   let out: string;
   if (opts.format === 'json') {
-    out = `${JSON.stringify(
+    out = `${escapeJsonText(JSON.stringify(
       {
         version: 1,
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
-        results: unique.map((t) => ({ secret: redact(t, opts.showSecrets), fingerprint: secretId(t), verification: results.get(t) })),
+        results: unique.map((t) => ({ secret: redact(t, opts.showSecrets), fingerprint: secretId(t), verification: redactVerification(results.get(t)!, [t], opts.showSecrets) })),
       },
       null,
       2,
-    )}\n`;
+    ))}\n`;
   } else {
-    out = unique.map((t) => `${sanitize(redact(t, opts.showSecrets))}  ${describeVerification(results.get(t)!)}`).join('\n') + '\n';
+    out = unique.map((t) => `${sanitize(redact(t, opts.showSecrets))}  ${describeVerification(redactVerification(results.get(t)!, [t], opts.showSecrets))}`).join('\n') + '\n';
   }
   if (opts.output) writeAtomic(opts.output, out);
   else if (!opts.quiet) io.stdout(out);

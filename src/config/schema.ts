@@ -6,6 +6,9 @@
  */
 import { NotionGuardError } from '../errors.js';
 
+/** The longest allowlist pattern accepted, in characters. */
+export const MAX_PATTERN = 1000;
+
 export interface Config {
   file: string;
   rules: string[];
@@ -84,6 +87,14 @@ export function validateConfig(doc: Obj, text: string, file: string): Config {
   if (rate !== undefined) cfg.verify.rate = rate;
   if (timeout !== undefined) cfg.verify.timeout = timeout;
   if (budget !== undefined) cfg.verify.budget = budget;
+  // Patterns from a committed file run against hostile names and lines: long ones are refused
+  // outright (the matching itself runs under a watchdog, filters/safe-regex.ts).
+  for (const key of ['paths', 'regexes', 'stopwords'] as const) {
+    cfg.allowlist[key].forEach((p, i) => {
+      if (p.length > MAX_PATTERN) fail(`allowlist.${key}[${i}]`, `too long (${p.length} characters; at most ${MAX_PATTERN})`, 'allowlist');
+      if (p === '') fail(`allowlist.${key}[${i}]`, 'empty pattern (it would match everything)', 'allowlist');
+    });
+  }
   cfg.allowlist.regexes.forEach((r, i) => {
     try {
       new RegExp(r, 'u');

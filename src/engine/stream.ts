@@ -8,7 +8,7 @@
  * committed by exactly one window, the one whose committed region holds its anchor, so a token
  * across a piece boundary is found exactly once.
  */
-import type { Candidate } from '../types.js';
+import type { Candidate, LineMask } from '../types.js';
 import { Detector } from './detect.js';
 
 export interface Positioned extends Candidate {
@@ -20,6 +20,8 @@ export interface Positioned extends Candidate {
   column: number;
   /** The token's line (latin1 bytes), clipped to the window around the token. */
   lineText: string;
+  /** Every candidate of the window that reaches into `lineText` (for masking the context). */
+  lineMasks: LineMask[];
 }
 
 const HOLD = Detector.LOOKAHEAD;
@@ -69,12 +71,10 @@ export class StreamScanner {
     const limit = final ? win.length : win.length - HOLD; // relative commit limit
     const from = this.committed - this.base; // relative start of the uncommitted region
     const text = win.toString('latin1');
-    const found = this.detector
-      .detect(text)
-      .filter((c) => c.anchor >= from && c.anchor < limit)
-      .sort((a, b) => a.offset - b.offset || a.anchor - b.anchor);
+    const all = this.detector.detect(text);
+    const found = all.filter((c) => c.anchor >= from && c.anchor < limit).sort((a, b) => a.offset - b.offset || a.anchor - b.anchor);
     const cursor = { pos: from, line: this.line };
-    const out = found.map((c) => this.position(win, from, cursor, c));
+    const out = found.map((c) => this.position(win, from, cursor, c, all));
     // At the end there is no next window to keep counting for.
     if (!final) this.advance(win, from, limit);
     this.committed = this.base + limit;
@@ -86,7 +86,7 @@ export class StreamScanner {
   }
 
   /** Line and column of candidate `c` (offsets relative to `win`); `from` is where counters stand. */
-  private position(win: Buffer, from: number, cursor: { pos: number; line: number }, c: Candidate): Positioned {
+  private position(win: Buffer, from: number, cursor: { pos: number; line: number }, c: Candidate, all: readonly Candidate[]): Positioned {
     const at = c.offset;
     let line = this.line;
     let lineStart: number; // relative; may be negative if the line began before this window
@@ -99,7 +99,8 @@ export class StreamScanner {
       }
       cursor.pos = Math.max(cursor.pos, at);
       line = cursor.line;
-      const last = win.lastIndexOf(10, at - 1);
+      // (Buffer#lastIndexOf counts a negative offset from the end: at 0 there is nothing before.)
+      const last = at > 0 ? win.lastIndexOf(10, at - 1) : -1;
       lineStart = last >= from ? last + 1 : from - this.lineBytes;
     } else {
       // Reported before the committed point (an encoded run that began earlier): count back.
@@ -113,9 +114,17 @@ export class StreamScanner {
     const textStart = Math.max(0, lineStart, at - KEEP);
     const textEnd = Math.min(lineEnd === -1 ? win.length : lineEnd, at + HOLD);
     const lineText = win.toString('latin1', textStart, textEnd).replace(/\r$/, '');
+    // Any token reaching into this line is masked when it is shown, even one not reported here.
+    const lineMasks: LineMask[] = [];
+    for (const o of all) {
+      if (o.end <= textStart || o.offset >= textEnd) continue;
+      const m: LineMask = { from: Math.max(o.offset, textStart) - textStart, to: Math.min(o.end, textEnd) - textStart, secret: o.secret };
+      if (o.encoding) m.encoding = o.encoding;
+      lineMasks.push(m);
+    }
     let endLine = line;
     for (let nl = win.indexOf(10, at); nl !== -1 && nl < c.end - 1; nl = win.indexOf(10, nl + 1)) endLine++;
-    return { ...c, offset: this.base + at, anchor: this.base + c.anchor, end: this.base + c.end, line, endLine, column, lineText };
+    return { ...c, offset: this.base + at, anchor: this.base + c.anchor, end: this.base + c.end, line, endLine, column, lineText, lineMasks };
   }
 
   private advance(win: Buffer, from: number, to: number): void {

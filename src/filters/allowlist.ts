@@ -2,20 +2,28 @@
 import picomatch from 'picomatch';
 import type { Config } from '../config/schema.js';
 import type { Finding } from '../types.js';
-import { guardedRegex } from './safe-regex.js';
+import { compileRegex, matchAll, MATCH_BUDGET_MS, type MatchJob, type Pattern } from './safe-regex.js';
 
-export type FindingFilter = (f: Finding) => boolean;
+/** The longest stretch of a line an allowlist regex is tried on. */
+const LINE_WINDOW = 4096;
 
-/** Returns a predicate that is true for findings to keep. */
-export function allowlistFilter(cfg: Config['allowlist'], file: string): FindingFilter {
-  const pathMatch = cfg.paths.length ? picomatch(cfg.paths, { dot: true }) : undefined;
-  const regexes = cfg.regexes.map((r, i) => guardedRegex(r, `${file}: allowlist.regexes[${i}]`));
-  return (f) => {
-    const path = f.file.replace(/^\.\//, '');
-    if (pathMatch && (pathMatch(path) || pathMatch(f.file))) return false;
-    const secret = f.secret.toLowerCase();
-    if (cfg.stopwords.some((w) => secret.includes(w))) return false;
-    if (regexes.some((re) => re.test(f.secret) || (f.lineText !== undefined && re.test(f.lineText.slice(0, 4096))))) return false;
-    return true;
-  };
+/**
+ * The findings to keep. Globs become regexes (picomatch's own translation) so they run under the
+ * same watchdog as the regexes: a committed `.notion-guard.toml` chooses both the pattern and,
+ * through file names, the input.
+ */
+export function applyAllowlist(findings: readonly Finding[], cfg: Config['allowlist'], file: string, budgetMs = MATCH_BUDGET_MS): Finding[] {
+  const globs: Pattern[] = cfg.paths.map((g, i) => ({ re: picomatch.makeRe(g, { dot: true }), where: `${file}: allowlist.paths[${i}]`, source: g }));
+  const regexes = cfg.regexes.map((r, i) => compileRegex(r, `${file}: allowlist.regexes[${i}]`));
+  const patterns = [...globs, ...regexes];
+  const globIdx = globs.map((_, i) => i);
+  const regexIdx = regexes.map((_, i) => globs.length + i);
+  const candidates = findings.filter((f) => !cfg.stopwords.some((w) => f.secret.toLowerCase().includes(w)));
+  const jobs: MatchJob[] = [];
+  for (const f of candidates) {
+    jobs.push({ inputs: [...new Set([f.file.replace(/^\.\//, ''), f.file])], use: globIdx });
+    jobs.push({ inputs: f.lineText !== undefined ? [f.secret, f.lineText.slice(0, LINE_WINDOW)] : [f.secret], use: regexIdx });
+  }
+  const hit = matchAll(patterns, jobs, budgetMs);
+  return candidates.filter((_, i) => !hit[2 * i] && !hit[2 * i + 1]);
 }

@@ -1,6 +1,7 @@
 /** The JSON report: exactly the shape of DESIGN.md, secrets redacted unless asked. */
 import type { Finding, ScanResult } from '../types.js';
-import { redact, redactCommit } from './redact.js';
+import { displayFinding, redact } from './redact.js';
+import { escapeJsonText } from './sanitize.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export interface ReportOptions {
@@ -9,7 +10,8 @@ export interface ReportOptions {
   repository?: string;
 }
 
-export function findingToJson(f: Finding, opts: ReportOptions): Record<string, unknown> {
+export function findingToJson(finding: Finding, opts: ReportOptions): Record<string, unknown> {
+  const f = displayFinding(finding, opts.showSecrets);
   const o: Record<string, unknown> = {
     ruleId: f.ruleId,
     file: f.file,
@@ -19,7 +21,7 @@ export function findingToJson(f: Finding, opts: ReportOptions): Record<string, u
     fingerprint: f.fingerprint,
   };
   if (f.encoding) o.encoding = f.encoding;
-  if (f.commit) o.commit = redactCommit(f.commit, [f.secret], opts.showSecrets);
+  if (f.commit) o.commit = f.commit;
   if (f.occurrences) o.occurrences = f.occurrences;
   if (f.verification) o.verification = f.verification;
   return o;
@@ -39,5 +41,5 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       ...(result.stats.unreadable?.length ? { unreadable: result.stats.unreadable.length } : {}),
     },
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(report, null, 2))}\n`;
 }

@@ -5,6 +5,8 @@
  */
 import { NotionGuardError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { redact, redactText } from './redact.js';
+import { escapeJsonText } from './sanitize.js';
 
 interface Report {
   version: number;
@@ -27,7 +29,28 @@ export function parseReport(text: string, file: string): Report {
   return r as Report;
 }
 
-export function mergeReports(reports: readonly Report[]): string {
+/**
+ * A report made with --show-secrets holds whole tokens, and any report holds repository text:
+ * merged output is masked again unless the merge itself is asked to show secrets.
+ */
+function masked(value: unknown, show: boolean): unknown {
+  if (show) return value;
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map((v) => masked(v, show));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, show)]));
+  return value;
+}
+
+function maskFinding(f: Record<string, unknown>, show: boolean): Record<string, unknown> {
+  if (show) return f;
+  const { secret, ...rest } = f;
+  const out = masked(rest, show) as Record<string, unknown>;
+  if (typeof secret === 'string') out.secret = secret.endsWith('…') ? redactText(secret) : redact(secret);
+  return out;
+}
+
+export function mergeReports(reports: readonly Report[], opts: { showSecrets?: boolean } = {}): string {
+  const show = opts.showSecrets === true;
   const seen = new Set<string>();
   const findings: Record<string, unknown>[] = [];
   const stats = { files: 0, bytes: 0, commits: 0, durationMs: 0 };
@@ -40,9 +63,10 @@ export function mergeReports(reports: readonly Report[]): string {
       const key = `${repository ?? ''}\0${String(f.fingerprint)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(repository ? { ...f, repository } : f);
+      const shown = maskFinding(f, show);
+      findings.push(repository ? { ...shown, repository: masked(repository, show) } : shown);
     }
   }
-  const merged = { version: 1, tool: { name: TOOL_NAME, version: TOOL_VERSION }, repositories: [...repos].sort(), findings, stats };
-  return `${JSON.stringify(merged, null, 2)}\n`;
+  const merged = { version: 1, tool: { name: TOOL_NAME, version: TOOL_VERSION }, repositories: masked([...repos].sort(), show), findings, stats };
+  return `${escapeJsonText(JSON.stringify(merged, null, 2))}\n`;
 }

@@ -5,7 +5,8 @@
  */
 import type { Finding, Rule, ScanResult } from '../types.js';
 import { INTEGRATIONS_URL } from '../remediation.js';
-import { redact, redactCommit, redactText } from './redact.js';
+import { displayFinding, redact, redactText } from './redact.js';
+import { escapeJsonText } from './sanitize.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -67,13 +68,14 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(sarif, null, 2))}\n`;
 }
 
-function resultFor(f: Finding, index: Map<string, number>, opts: { showSecrets: boolean }) {
+function resultFor(finding: Finding, index: Map<string, number>, opts: { showSecrets: boolean }) {
+  const f = displayFinding(finding, opts.showSecrets);
   const v = f.verification;
   const status = v ? ` Verification: ${v.status}${v.bot ? ` (integration "${v.bot}"${v.workspace ? ` in workspace "${v.workspace}"` : ''})` : ''}.` : '';
-  const commit = f.commit ? redactCommit(f.commit, [f.secret], opts.showSecrets) : undefined;
+  const commit = f.commit;
   const where = commit ? ` Introduced in commit ${commit.sha.slice(0, 12)} by ${commit.author}.` : '';
   return {
     ruleId: f.ruleId,

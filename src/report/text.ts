@@ -1,7 +1,7 @@
 /** The human report: one block per finding, redacted, colored only when asked to (a TTY). */
 import type { Finding, ScanResult, Verification } from '../types.js';
 import { remediation } from '../remediation.js';
-import { redact, redactCommit, redactText } from './redact.js';
+import { displayFinding, redact } from './redact.js';
 import { sanitize } from './sanitize.js';
 
 export interface TextOptions {
@@ -16,7 +16,8 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const bold = paint(opts.color, '1');
   const dim = paint(opts.color, '2');
   const out: string[] = [];
-  const { findings } = result;
+  // Paths, commits, API answers and context lines are repository or network content: masked once here.
+  const findings = result.findings.map((f) => displayFinding(f, opts.showSecrets));
   if (findings.length === 0) {
     out.push(`notion-guard: no Notion tokens found (${summary(result)}).`);
     return `${out.join('\n')}\n`;
@@ -36,13 +37,13 @@ function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: 
   const where = `${live ? 'LIVE TOKEN  ' : ''}${sanitize(f.file)}:${f.line}:${f.column}`;
   const lines = [(live ? red(where) : bold(where)) + dim(`  ${f.ruleId}${f.encoding ? ` (${f.encoding})` : ''}`)];
   lines.push(`  secret  ${sanitize(redact(f.secret, opts.showSecrets))}`);
-  if (f.lineText !== undefined && !f.encoding) {
-    const shown = redactText(f.lineText, [f.secret], opts.showSecrets).trim();
+  if (f.lineText !== undefined) {
+    const shown = f.lineText.trim();
     lines.push(`  line    ${sanitize(shown.length > 160 ? `${shown.slice(0, 157)}...` : shown)}`);
   }
   if (f.verification) lines.push(`  status  ${describeVerification(f.verification)}`);
   if (f.commit) {
-    const c = redactCommit(f.commit, [f.secret], opts.showSecrets);
+    const c = f.commit;
     lines.push(`  commit  ${c.sha.slice(0, 12)} ${sanitize(c.author)} <${sanitize(c.email)}> ${c.date.slice(0, 10)}`);
     lines.push(`          ${sanitize(c.message)}`);
   }
