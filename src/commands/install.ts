@@ -6,6 +6,8 @@
  * that could fail first), stops the hook when the scan fails, and calls the binary that resolves
  * from the repository root, where git runs hooks; never `npx`, which would ask the registry.
  */
+import { redactText } from '../report/redact.js';
+import { sanitize } from '../report/sanitize.js';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { NotionGuardError } from '../errors.js';
@@ -84,7 +86,8 @@ export async function runInstall(opts: InstallOptions, io: RunIO): Promise<numbe
   // Stop the hook when the scan fails, even in a hook without `set -e`.
   const line = `${command} || exit $?`;
   const say = (s: string): void => {
-    if (!opts.quiet) io.stdout(`notion-guard: ${s}\n`);
+    // Hook paths come from the repository's config (core.hooksPath): inert and masked like any output.
+    if (!opts.quiet) io.stdout(`notion-guard: ${sanitize(redactText(s))}\n`);
   };
   const byHand = `add "${line}" to your pre-commit hook by hand`;
   let link;
