@@ -1,6 +1,6 @@
 /** The JSON report: exactly the shape of DESIGN.md, secrets redacted unless asked. */
 import type { Finding, ScanResult } from '../types.js';
-import { displayFinding, redact } from './redact.js';
+import { displayFinding, redact, redactText } from './redact.js';
 import { escapeJsonText } from './sanitize.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
@@ -31,7 +31,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
   const report = {
     version: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    ...(opts.repository ? { repository: opts.repository } : {}),
+    ...(opts.repository ? { repository: redactText(opts.repository, [], opts.showSecrets) } : {}),
     findings: result.findings.map((f) => findingToJson(f, opts)),
     stats: {
       files: result.stats.files,

@@ -64,7 +64,7 @@ export function renderSarif(result: ScanResult, rules: readonly Rule[], opts: { 
           },
         ],
         results: result.findings.map((f) => resultFor(f, index, opts)),
-        ...(opts.repository ? { properties: { repository: opts.repository } } : {}),
+        ...(opts.repository ? { properties: { repository: redactText(opts.repository, [], opts.showSecrets) } } : {}),
       },
     ],
   };
