@@ -1,22 +1,13 @@
 /** `notion-guard merge REPORT…`: one JSON report from many runs. */
-import { readFileSync } from 'node:fs';
 import { NotionGuardError } from '../errors.js';
-import { describeFsError } from '../fs-errors.js';
+import { MIB, readRegularFile } from '../read-regular.js';
 import { mergeReports, parseReport } from '../report/merge.js';
 import { writeAtomic } from '../output.js';
 import type { RunIO } from '../run.js';
 
 export function runMerge(files: readonly string[], opts: { output?: string; quiet: boolean; showSecrets?: boolean }, io: RunIO): number {
   if (files.length === 0) throw new NotionGuardError('usage', 'merge: give the JSON reports to merge');
-  const reports = files.map((f) => {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      throw new NotionGuardError('io', `cannot read ${f}: ${describeFsError(e)}`);
-    }
-    return parseReport(text, f);
-  });
+  const reports = files.map((f) => parseReport(readRegularFile(f, { what: 'report', maxBytes: 256 * MIB, code: 'io' }), f));
   const out = mergeReports(reports, { showSecrets: opts.showSecrets === true });
   if (opts.output) writeAtomic(opts.output, out);
   else if (!opts.quiet) io.stdout(out);

@@ -1,9 +1,9 @@
 /** Finding and reading the configuration file. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseToml, tomlErrorPosition } from '../rules/toml.js';
 import { NotionGuardError } from '../errors.js';
-import { describeFsError } from '../fs-errors.js';
+import { MIB, readRegularFile } from '../read-regular.js';
 import { validateConfig, type Config } from './schema.js';
 
 export const CONFIG_NAME = '.notion-guard.toml';
@@ -13,7 +13,9 @@ export function findConfig(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
     const candidate = join(dir, CONFIG_NAME);
-    if (existsSync(candidate)) return candidate;
+    // Any entry counts, even a dangling link or a fifo: loading it then fails with its reason,
+    // rather than the scan quietly running without the config the repository meant to give.
+    if (present(candidate)) return candidate;
     if (existsSync(join(dir, '.git'))) return undefined;
     const up = dirname(dir);
     if (up === dir) return undefined;
@@ -21,13 +23,17 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
-export function loadConfig(file: string): Config {
-  let text: string;
+function present(path: string): boolean {
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new NotionGuardError('config', `cannot read config file ${file}: ${describeFsError(e)}`);
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
+}
+
+export function loadConfig(file: string): Config {
+  const text = readRegularFile(file, { what: 'config file', maxBytes: MIB, code: 'config' });
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text);

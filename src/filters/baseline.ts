@@ -3,9 +3,8 @@
  * with a past and be told only of new leaks. Entries hold fingerprints (rule, path, secret hashed),
  * never secrets, no line numbers and no timestamps, so they survive lines moving and do not churn.
  */
-import { readFileSync } from 'node:fs';
 import { NotionGuardError } from '../errors.js';
-import { describeFsError } from '../fs-errors.js';
+import { MIB, readRegularFile } from '../read-regular.js';
 import type { Finding } from '../types.js';
 import { TOOL_NAME } from '../version.js';
 
@@ -28,12 +27,12 @@ export function renderBaseline(findings: readonly Finding[]): string {
 }
 
 export function loadBaseline(file: string): Set<string> {
+  const text = readRegularFile(file, { what: 'baseline', maxBytes: 64 * MIB, code: 'config' });
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const why = e instanceof SyntaxError ? 'not valid JSON' : describeFsError(e);
-    throw new NotionGuardError('config', `cannot read baseline ${file}: ${why}`);
+    doc = JSON.parse(text);
+  } catch {
+    throw new NotionGuardError('config', `cannot read baseline ${file}: not valid JSON`);
   }
   const d = doc as Partial<BaselineFile>;
   if (!d || d.version !== 1 || !Array.isArray(d.entries) || !d.entries.every((e) => e && typeof e.fingerprint === 'string')) {

@@ -7,6 +7,7 @@ import { parseToml, tomlErrorPosition } from './toml.js';
 import { NotionGuardError } from '../errors.js';
 import type { Rule } from '../types.js';
 import { validateRuleFile, type RawRule } from './schema.js';
+import { MIB, readRegularFile } from '../read-regular.js';
 
 /** The rules shipped with the package (top-level `rules/`). */
 export const SHIPPED_RULES = join(PACKAGE_ROOT, 'rules', 'notion.toml');
@@ -64,14 +65,7 @@ export function parseRuleFile(text: string, file: string): Rule[] {
 }
 
 export function loadRuleFile(file: string): Rule[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new NotionGuardError('rule-file', `cannot read rule file ${file} (${code})`);
-  }
-  return parseRuleFile(text, file);
+  return parseRuleFile(readRegularFile(file, { what: 'rule file', maxBytes: MIB, code: 'rule-file' }), file);
 }
 
 /** The shipped rules plus any extra files, with duplicate ids rejected. */
