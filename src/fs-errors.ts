@@ -11,6 +11,10 @@ export function describeFsError(e: unknown): string {
       return 'too many levels of symbolic links';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENAMETOOLONG':
+      return 'the path is too long to open (ENAMETOOLONG)';
+    case 'EIO':
+      return 'input/output error (EIO)';
     default:
       return code ?? (e instanceof Error ? e.message : String(e));
   }

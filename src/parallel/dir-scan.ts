@@ -32,7 +32,7 @@ export function dirScan(operands: readonly string[], opts: DirectoryOptions & { 
     const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: ctx.unreadable, onItem, concurrency: 1 });
     if (exhausted || !opts.parallel) return findings;
     const rest = (function* () {
-      for (const f of files) yield [f.display, f.file] as [string, string];
+      for (const f of files) yield [f.display, f.file] as [string, string | Buffer];
     })();
     findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, ctx.unreadable)));
     return sortFindings(findings);

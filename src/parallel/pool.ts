@@ -26,15 +26,15 @@ export function workerCount(): number {
 
 /** Scan `files` ([display, path]) with workers; returns findings, adds to stats, reports warnings. */
 export async function scanFilesInWorkers(
-  files: Iterator<[string, string]>,
+  files: Iterator<[string, string | Buffer]>,
   init: WorkerInit,
   stats: ScanStats,
   unreadable: (m: string) => void,
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   let nextId = 0;
-  const take = (): [string, string][] => {
-    const batch: [string, string][] = [];
+  const take = (): [string, string | Buffer][] => {
+    const batch: [string, string | Buffer][] = [];
     for (let r = files.next(); !r.done; r = files.next()) {
       batch.push(r.value);
       if (batch.length >= BATCH) break;

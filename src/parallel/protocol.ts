@@ -11,7 +11,7 @@ export interface WorkerInit {
 /** A batch of files: display path and filesystem path. */
 export interface WorkerBatch {
   id: number;
-  files: [display: string, file: string][];
+  files: [display: string, file: string | Uint8Array][];
 }
 
 export interface WorkerResult {

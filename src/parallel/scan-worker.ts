@@ -16,7 +16,9 @@ const init = workerData as WorkerInit;
 const detector = buildDetector(loadRules(init.ruleFiles, init.disabledRules), init.detect);
 const big = Buffer.allocUnsafe(PIECE_SIZE);
 
-function scanFile(display: string, file: string, out: WorkerResult): void {
+function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult): void {
+  // A byte path arrives as a plain Uint8Array (structured clone); fs wants a Buffer.
+  const file = typeof sent === 'string' ? sent : Buffer.from(sent.buffer, sent.byteOffset, sent.byteLength);
   const s = new ItemScanner({ path: display }, detector);
   const small = readSmallFileSync(file);
   if (small) s.push(small);

@@ -26,8 +26,8 @@ function displayPrefix(operand: string | undefined): string {
 export interface DiskFile {
   /** The path as reported (grep's form). */
   display: string;
-  /** The path to open. */
-  file: string;
+  /** The path to open (bytes when a name on the way is not UTF-8). */
+  file: string | Buffer;
 }
 
 /** The files to scan, synchronously (the walk is readdir-based); errors on bad operands. */
@@ -60,10 +60,10 @@ export function* directoryFiles(operands: readonly string[], opts: DirectoryOpti
     if (!st.isDirectory()) throw new NotionGuardError('io', `not a file or directory: ${root}`);
     const prefix = displayPrefix(operand);
     const walk = walkFiles(root, { ...(excludes ? { skipDir: excludes } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
-    for (const rel of walk) {
+    for (const { rel, path } of walk) {
       if (includes && !includes(rel)) continue;
       if (excludes && excludes(rel)) continue;
-      yield { display: prefix + rel, file: root.endsWith('/') ? root + rel : `${root}/${rel}` };
+      yield { display: prefix + rel, file: path };
     }
   }
 }

@@ -1,5 +1,5 @@
 /** Reading a file from disk in bounded pieces. */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, type PathLike } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export const PIECE_SIZE = 1024 * 1024;
@@ -11,7 +11,7 @@ export const PIECE_SIZE = 1024 * 1024;
  */
 const shared = Buffer.allocUnsafe(PIECE_SIZE);
 
-export function readSmallFileSync(file: string): Buffer | undefined {
+export function readSmallFileSync(file: PathLike): Buffer | undefined {
   const fd = openSync(file, 'r');
   try {
     // No fstat: read until end of file; a file that fills the buffer is streamed by the caller.
@@ -28,7 +28,7 @@ export function readSmallFileSync(file: string): Buffer | undefined {
   }
 }
 
-export async function* readFilePieces(file: string, pieceSize = PIECE_SIZE): AsyncIterable<Buffer> {
+export async function* readFilePieces(file: PathLike, pieceSize = PIECE_SIZE): AsyncIterable<Buffer> {
   const fh = await open(file, 'r');
   try {
     for (;;) {
