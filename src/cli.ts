@@ -9,7 +9,6 @@ import { common, toCommon, UsageError, withSuggestion } from './cli-options.js';
 import { isKnownError } from './errors.js';
 import { redactText } from './report/redact.js';
 import { sanitize } from './report/sanitize.js';
-import { removePendingOutputs } from './output.js';
 
 const EXAMPLES: [string, string][] = [
   ['notion-guard dir .', 'audit the current folder'],
@@ -260,9 +259,9 @@ function checkValues(a: Record<string, unknown>, o: { string: string[]; array: s
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    // An interrupted scan did not finish: exit 2 (never 0), and leave no partial report. All of it
-    // synchronous: nothing may wait on the event loop the scan might be holding.
-    removePendingOutputs();
+    // An interrupted scan did not finish: exit 2 (never 0). Synchronous: nothing may wait on the event
+    // loop the scan might be holding. No report is left half-written: writeAtomic is synchronous, so
+    // this handler runs either before the report exists or after its rename, never in between.
     process.stderr.write(`notion-guard: error: interrupted (${signal}); the scan did not finish\n`);
     process.exit(2);
   });

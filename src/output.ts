@@ -1,12 +1,12 @@
-/** Writing a report to a file atomically: a reader never sees half a report, and SIGINT leaves none. */
+/**
+ * Writing a report to a file atomically: a reader never sees half a report. The write is synchronous
+ * from the temporary file to the rename, so a signal handler cannot run in the middle of it.
+ */
 import { lstatSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { NotionGuardError } from './errors.js';
 import { describeFsError } from './fs-errors.js';
 import { fileKind } from './read-regular.js';
-
-/** Temporary files being written, removed if the process is interrupted. */
-const pending = new Set<string>();
 
 /**
  * Where a report may go: a new file, or an existing regular file (through a symlink, its target).
@@ -37,7 +37,6 @@ function reportTarget(file: string): string {
 export function writeAtomic(requested: string, content: string): void {
   const file = reportTarget(requested);
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  pending.add(tmp);
   try {
     // Exclusive create: a link planted at the temporary name is not followed.
     rmSync(tmp, { force: true });
@@ -46,13 +45,5 @@ export function writeAtomic(requested: string, content: string): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new NotionGuardError('io', `cannot write ${requested}: ${describeFsError(e)}`);
-  } finally {
-    pending.delete(tmp);
   }
-}
-
-/** On SIGINT/SIGTERM: leave no partial report behind. */
-export function removePendingOutputs(): void {
-  for (const tmp of pending) rmSync(tmp, { force: true });
-  pending.clear();
 }

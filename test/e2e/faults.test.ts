@@ -1,7 +1,7 @@
 /** Bad input and faults: a one-line error and exit 2, or a correct scan; never a hang, a stack trace or a leak. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync, truncateSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
@@ -104,10 +104,13 @@ describe('process faults', () => {
     }
   });
 
-  it('SIGINT ends the scan with exit 2 and leaves no report file', async () => {
+  it('SIGINT ends the scan with exit 2; the report file is neither written nor truncated', async () => {
     const d = tempDir();
     try {
+      // A report from an earlier run: an interrupted run must not replace it with a partial one (or
+      // an empty one that reads as "no findings"), nor leave a temporary file beside it.
       const out = join(d.path, 'report.json');
+      writeFileSync(out, '{"earlier":"run"}\n');
       const child = spawn(process.execPath, [CLI, 'stdin', '--format', 'json', '--output', out], { stdio: ['pipe', 'pipe', 'pipe'] });
       child.stdin.write(`T=${f.ntn()}\n`); // never ended: the scan is still running
       let stderr = '';
@@ -117,7 +120,8 @@ describe('process faults', () => {
       const code = await new Promise((r) => child.on('close', r));
       expect(code).toBe(2);
       expect(stderr).toMatch(/interrupted/);
-      expect(readdirSync(d.path)).toEqual([]);
+      expect(readdirSync(d.path)).toEqual(['report.json']);
+      expect(readFileSync(out, 'utf8')).toBe('{"earlier":"run"}\n');
     } finally {
       d.cleanup();
     }
