@@ -1,5 +1,5 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { buildDetector } from '../../src/rules/compile.js';
