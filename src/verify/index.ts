@@ -6,6 +6,7 @@
  */
 import type { Verification } from '../types.js';
 import { checkTokenOnce } from './notion.js';
+import { type Clock, Pacer, intervalFor, realClock } from './pacer.js';
 
 export interface VerifyOptions {
   apiUrl: string;
@@ -17,54 +18,39 @@ export interface VerifyOptions {
   budgetMs: number;
   /** Retries of a 429/529 answer. */
   maxRetries: number;
+  /** Time source for pacing and the budget; tests inject a virtual one. */
+  clock?: Clock;
 }
 
 export const DEFAULT_VERIFY: Omit<VerifyOptions, 'apiUrl'> = { rate: 3, timeoutMs: 10_000, budgetMs: 60_000, maxRetries: 3 };
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Spaces request starts at least 1/rate seconds apart. */
-class Pacer {
-  private next = 0;
-  constructor(private readonly intervalMs: number) {}
-  async wait(): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.intervalMs;
-    if (at > now) await sleep(at - now);
-  }
-  /** After a Retry-After, nothing starts before it has passed. */
-  pushBack(untilMs: number): void {
-    this.next = Math.max(this.next, untilMs);
-  }
-}
 
 /** Verify unique tokens; returns a status for every one of them. */
 export async function verifyTokens(tokens: Iterable<string>, opts: VerifyOptions): Promise<Map<string, Verification>> {
   const unique = [...new Set(tokens)];
   const out = new Map<string, Verification>();
-  const deadline = Date.now() + opts.budgetMs;
-  const pacer = new Pacer(Math.ceil(1000 / Math.min(3, Math.max(0.01, opts.rate))));
+  const clock = opts.clock ?? realClock;
+  const deadline = clock.now() + opts.budgetMs;
+  const pacer = new Pacer(intervalFor(opts.rate), clock);
   for (const token of unique) {
-    out.set(token, await verifyOne(token, opts, pacer, deadline));
+    out.set(token, await verifyOne(token, opts, pacer, clock, deadline));
   }
   return out;
 }
 
-async function verifyOne(token: string, opts: VerifyOptions, pacer: Pacer, deadline: number): Promise<Verification> {
+async function verifyOne(token: string, opts: VerifyOptions, pacer: Pacer, clock: Clock, deadline: number): Promise<Verification> {
   let last: Verification = { status: 'unknown', reason: 'not checked: verification time budget exhausted' };
   for (let attempt = 0; attempt <= opts.maxRetries; attempt++) {
     await pacer.wait();
-    const left = deadline - Date.now();
+    const left = deadline - clock.now();
     if (left <= 0) return attempt === 0 ? last : { ...last, reason: `${last.reason ?? 'unknown'}; verification time budget exhausted` };
     const r = await checkTokenOnce(opts.apiUrl, token, Math.min(opts.timeoutMs, left));
     last = r.verification;
     if (!r.retryable) return last;
     const waitMs = Math.ceil((r.retryAfter ?? 2 ** attempt) * 1000);
-    if (attempt === opts.maxRetries || Date.now() + waitMs >= deadline) {
+    if (attempt === opts.maxRetries || clock.now() + waitMs >= deadline) {
       return { ...last, reason: `${last.reason ?? 'rate limited'} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})` };
     }
-    pacer.pushBack(Date.now() + waitMs);
+    pacer.pushBack(clock.now() + waitMs);
   }
   return last;
 }

@@ -30,6 +30,8 @@ export class NotionEmulator {
   private readonly hits = new Map<string, number>();
   private server: Server | undefined;
   url = '';
+  /** What `at` is measured by: wall time unless a test hands in the clock the code under test uses. */
+  now: () => number = Date.now;
 
   set(token: string, b: Behaviour): this {
     this.tokens.set(token, b);
@@ -38,7 +40,7 @@ export class NotionEmulator {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      this.requests.push({ at: Date.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+      this.requests.push({ at: this.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers });
       const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotionEmulator } from '../helpers/notion-server.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
 import { runCliAsync, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
@@ -63,7 +64,14 @@ describe('verification against an emulated Notion API', () => {
   it('sends the documented request, and never faster than 3 per second', async () => {
     const before = api.requests.length;
     const tokens = Array.from({ length: 7 }, () => f.ntn());
-    await verifyTokens(tokens, opts());
+    // The server stamps arrivals on the same virtual clock the pacer uses: the schedule is exact.
+    const clock = new VirtualClock();
+    api.now = () => clock.now();
+    try {
+      await verifyTokens(tokens, { ...opts(), clock });
+    } finally {
+      api.now = Date.now;
+    }
     const seen = api.requests.slice(before);
     expect(seen).toHaveLength(7);
     for (const s of seen) {
@@ -73,16 +81,25 @@ describe('verification against an emulated Notion API', () => {
       expect(s.headers['user-agent']).toMatch(/^notion-guard\/\d+\.\d+\.\d+/);
       expect(s.headers.authorization).toMatch(/^Bearer /);
     }
-    for (let i = 3; i < seen.length; i++) expect(seen[i]!.at - seen[i - 3]!.at).toBeGreaterThanOrEqual(990);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBe(334);
+    for (let i = 3; i < seen.length; i++) expect(seen[i]!.at - seen[i - 3]!.at).toBeGreaterThanOrEqual(1000);
   });
 
   it('honours Retry-After on 429 and succeeds, and gives up on 529 with a reason', async () => {
     const before = api.requests.length;
-    const r = await verifyTokens([T.limited, T.overloaded], { ...opts(), maxRetries: 2 });
+    const clock = new VirtualClock();
+    api.now = () => clock.now();
+    let r: Awaited<ReturnType<typeof verifyTokens>>;
+    try {
+      r = await verifyTokens([T.limited, T.overloaded], { ...opts(), maxRetries: 2, clock });
+    } finally {
+      api.now = Date.now;
+    }
     expect(r.get(T.limited)).toMatchObject({ status: 'live', bot: 'Patient Bot' });
     const limited = api.requests.slice(before).filter((s) => s.headers.authorization === `Bearer ${T.limited}`);
     expect(limited).toHaveLength(3);
-    expect(limited[1]!.at - limited[0]!.at).toBeGreaterThanOrEqual(990);
+    expect(limited[1]!.at - limited[0]!.at).toBe(1000);
+    expect(limited[2]!.at - limited[1]!.at).toBe(1000);
     expect(r.get(T.overloaded)).toMatchObject({ status: 'unknown', httpStatus: 529 });
     expect(r.get(T.overloaded)!.reason).toMatch(/service overloaded \(gave up after 3 attempts\)/);
   });
