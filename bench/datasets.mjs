@@ -7,9 +7,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomToken, seededRandom } from '../dist/rules/examples.js';
 
-export const ROOT = new URL('../.bench/', import.meta.url).pathname;
+export const ROOT = fileURLToPath(new URL('../.bench/', import.meta.url));
 const sh = (cmd, args, cwd, opts = {}) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30, ...opts });
 
 // The same seeded generator as the tests (src/rules/examples.ts, built into dist/).

@@ -4,8 +4,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const CLI = new URL('../dist/bin/cli.js', import.meta.url).pathname;
+const CLI = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const NODE = process.execPath;
 

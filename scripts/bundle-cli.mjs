@@ -3,11 +3,12 @@
 // `staged` still never loads yargs. The library entry (dist/index.js) stays tsc's output.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const out = new URL('../dist/bin/', import.meta.url).pathname;
+const out = fileURLToPath(new URL('../dist/bin/', import.meta.url));
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname, new URL('../src/parallel/scan-worker.ts', import.meta.url).pathname],
+  entryPoints: [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), fileURLToPath(new URL('../src/parallel/scan-worker.ts', import.meta.url))],
   bundle: true,
   splitting: true,
   format: 'esm',

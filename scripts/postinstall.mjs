@@ -4,8 +4,9 @@
 // In an installed package (no src/) there is nothing to do.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 if (existsSync(`${root}src/cli.ts`)) {
   // Build output goes to stderr: stdout is for the caller's own use.
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });

@@ -1,0 +1,54 @@
+/**
+ * The build scripts resolve their own folder with fileURLToPath: `new URL(…).pathname` leaves a space
+ * as %20, so in a checkout under "My Projects/" the postinstall found no src/ and silently skipped the
+ * build. Each script is run from a copy in a folder whose name has a space and non-ASCII letters.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tempDir } from '../helpers/cli.js';
+
+const REPO = resolve(__dirname, '../..');
+
+function checkout(): string {
+  const root = join(tempDir().path, 'My Projects', 'notion guard é');
+  mkdirSync(join(root, 'scripts'), { recursive: true });
+  mkdirSync(join(root, 'src', 'parallel'), { recursive: true });
+  return root;
+}
+
+describe('build scripts in a checkout whose path has a space', () => {
+  it('postinstall finds src/ and runs the build', () => {
+    const root = checkout();
+    copyFileSync(join(REPO, 'scripts/postinstall.mjs'), join(root, 'scripts/postinstall.mjs'));
+    writeFileSync(join(root, 'src/cli.ts'), '');
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ name: 'x', version: '0.0.0', scripts: { build: 'node -e "require(\'fs\').writeFileSync(\'built\', \'yes\')"' } }),
+    );
+    const r = spawnSync(process.execPath, [join(root, 'scripts/postinstall.mjs')], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(root, 'built'), 'utf8')).toBe('yes');
+  });
+
+  it('bundle-cli writes a working dist/bin/ inside the checkout, not under a %20 path', () => {
+    const root = checkout();
+    for (const part of ['scripts', 'src', 'rules', 'dist', 'package.json']) cpSync(join(REPO, part), join(root, part), { recursive: true });
+    rmSync(join(root, 'dist/bin'), { recursive: true, force: true });
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+    const r = spawnSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
+    expect(existsSync(join(root, 'dist/bin/parallel/scan-worker.js'))).toBe(true);
+  });
+
+  it('no script or benchmark takes a file path from URL.pathname', () => {
+    for (const dir of ['scripts', 'bench']) {
+      for (const f of readdirSync(join(REPO, dir)).filter((n) => /\.m?[jt]s$/.test(n))) {
+        expect(readFileSync(join(REPO, dir, f), 'utf8'), `${dir}/${f}`).not.toMatch(/import\.meta\.url\)\.pathname/);
+      }
+    }
+  });
+});
