@@ -136,7 +136,7 @@ export async function scanItems(
   const concurrency = opts.concurrency ?? 8;
   const findings: Finding[] = [];
   const running = new Set<Promise<void>>();
-  let fatal: unknown;
+  let fatal: Error | undefined;
   const record = (r: ItemResult): void => {
     recordResult(stats, r);
     findings.push(...r.findings);
@@ -144,7 +144,7 @@ export async function scanItems(
   const warnUnreadable = (item: SourceItem, e: unknown): void => {
     // Only the file system failing to give the bytes is "unreadable"; anything else is a bug, fatal.
     if (!isFsError(e)) {
-      fatal ??= e;
+      fatal ??= e instanceof Error ? e : new Error(String(e));
       return;
     }
     noteUnreadable(stats, `cannot read ${item.path}: ${describeFsError(e)}`, opts.unreadable ?? opts.warn);
@@ -183,7 +183,11 @@ export async function scanItems(
       }
     })();
     running.add(p);
-    void p.finally(() => running.delete(p));
+    // Both arms handled: a derived promise of `finally` would reject unobserved when p does.
+    p.then(
+      () => running.delete(p),
+      () => running.delete(p),
+    );
     if (running.size >= concurrency) await Promise.race(running);
   }
   await Promise.all(running);

@@ -64,7 +64,7 @@ export class CatFile {
         () => reject(new NotionGuardError('git', 'git cat-file stopped early')),
         (e: unknown) => {
           this.child.stdin.off('drain', onDrain);
-          reject(e);
+          reject(e instanceof Error ? e : new NotionGuardError('git', `git cat-file failed: ${String(e)}`));
         },
       );
     });
