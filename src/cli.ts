@@ -139,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'verify [tokens..]',
-      'check tokens live against the Notion API (reads them from stdin, one per line, if none are given)',
+      'check tokens live against the Notion API; with none given, checks the Notion tokens found in stdin (`cat .env | $0 verify`)',
       (y) => common(y).positional('tokens', { type: 'string', array: true, describe: 'tokens (prefer stdin: arguments land in shell history)' })
         .example('pbpaste | $0 verify', 'check a token without it landing in shell history'),
       (a) => act(async () => {

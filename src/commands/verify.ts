@@ -1,34 +1,65 @@
-/** `notion-guard verify [TOKEN…]`: check tokens live; with none given, read them from stdin. */
+/**
+ * `notion-guard verify [TOKEN…]`: check tokens live; with none given, find them in standard input
+ * (`cat .env | notion-guard verify`). Only what a verifiable rule matches in full is sent.
+ */
 import { NotionGuardError } from '../errors.js';
 import { secretId } from '../fingerprint.js';
-import { redact, redactVerification } from '../report/redact.js';
+import { redact, redactVerification, setRedactionDetector } from '../report/redact.js';
 import { describeVerification } from '../report/text.js';
 import { escapeJsonText, sanitize } from '../report/sanitize.js';
 import type { CommonOptions, RunIO } from '../run.js';
 import { writeAtomic } from '../output.js';
 import { verifyTokens } from '../verify/index.js';
+import { scanBuffer } from '../engine/stream.js';
+import { loadRules } from '../rules/load.js';
+import { buildDetector } from '../rules/compile.js';
+import type { Candidate, Verification } from '../types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
-async function readTokens(io: RunIO): Promise<string[]> {
+async function readInput(io: RunIO): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of io.stdin) {
     size += c.length;
-    if (size > 1024 * 1024) throw new NotionGuardError('usage', 'verify: standard input is over 1 MiB; give one token per line');
+    if (size > 1024 * 1024) throw new NotionGuardError('usage', 'verify: standard input is over 1 MiB; give it only the lines that hold tokens');
     chunks.push(c);
   }
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return Buffer.concat(chunks);
+}
+
+/** A refused argument, named without showing more than its first characters. */
+function named(arg: string): string {
+  return sanitize(`${[...arg].slice(0, 4).join('')}… (${arg.length} characters)`);
 }
 
 export async function runVerify(args: readonly string[], opts: CommonOptions, io: RunIO): Promise<number> {
   if (!opts.verify) throw new NotionGuardError('usage', 'verify: no API settings');
-  const tokens = args.length > 0 ? [...args] : await readTokens(io);
-  if (tokens.length === 0) throw new NotionGuardError('usage', 'verify: no tokens given (pass them as arguments, or one per line on stdin)');
-  for (const t of tokens) {
-    if (!/^[\x21-\x7e]{8,512}$/.test(t)) throw new NotionGuardError('usage', `verify: not a token: ${redact(t)}`);
+  const rules = loadRules(opts.rules ?? [], []);
+  const detector = buildDetector(rules, opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth });
+  setRedactionDetector(buildDetector(rules, { decodeDepth: Math.max(2, opts.decodeDepth ?? 1) }));
+  // Only what a rule matches in full is ever sent: a database URL, another vendor's key or a whole
+  // `NAME=value` line never reaches Notion (and the token inside that line is checked on its own).
+  const verifiable = new Set(rules.filter((r) => r.verifiable).map((r) => r.id));
+  const found: Candidate[] = [];
+  if (args.length > 0) {
+    // Every argument must be a Notion token, checked before any request is made.
+    for (const arg of args) {
+      const c = scanBuffer(detector, Buffer.from(arg, 'utf8'));
+      if (c.length === 0) throw new NotionGuardError('usage', `verify: not a Notion token: ${named(arg)}; nothing was sent`);
+      found.push(...c);
+    }
+  } else {
+    const text = await readInput(io);
+    found.push(...scanBuffer(detector, text));
+    if (found.length === 0) throw new NotionGuardError('usage', 'verify: no Notion token found in standard input; nothing was sent');
   }
-  const results = await verifyTokens(tokens, opts.verify);
-  const unique = [...new Set(tokens)];
+  const tokens = [...new Set(found.filter((c) => verifiable.has(c.ruleId)).map((c) => c.secret))];
+  const notVerifiable = [...new Set(found.filter((c) => !verifiable.has(c.ruleId)).map((c) => c.secret))].filter((t) => !tokens.includes(t));
+  const results = tokens.length > 0 ? await verifyTokens(tokens, opts.verify) : new Map<string, Verification>();
+  for (const t of notVerifiable) {
+    results.set(t, { status: 'unknown', reason: 'not sent: an OAuth refresh token can only be checked with its client credentials' });
+  }
+  const unique = [...tokens, ...notVerifiable];
   let out: string;
   if (opts.format === 'json') {
     out = `${escapeJsonText(JSON.stringify(

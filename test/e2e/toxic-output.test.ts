@@ -162,7 +162,7 @@ describe('control and bidi characters', () => {
     expect(re.stderr).not.toMatch(RAW_CONTROLS);
     const junk = runCli(['verify', '\x1b]0;title\x07aaaaaaaa'], { env: { NOTION_GUARD_API_URL: 'http://127.0.0.1:9' } });
     expect(junk.code).toBe(2);
-    expect(junk.stderr).toMatch(/not a token/);
+    expect(junk.stderr).toMatch(/not a Notion token/);
     expect(junk.stderr).not.toMatch(RAW_CONTROLS);
     expect(junk.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });

@@ -188,6 +188,43 @@ describe('--verify and the verify command', () => {
     expect(dead.stdout).toMatch(/invalid/);
   });
 
+  it('verify sends only the Notion tokens the detector finds in its input, nothing else', async () => {
+    const before = api.requests.length;
+    const rt = ['nr', 't_'].join('') + new TokenFactory(5).ntn().slice(4);
+    const dotenv = [
+      'DATABASE_URL=postgres://app:' + 'hunter2hunter2' + '@db.internal:5432/app',
+      'AWS_SECRET_ACCESS_KEY=' + 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY',
+      'OPENAI_API_KEY=' + ['sk', 'proj'].join('-') + '-' + 'Zx81Qw'.repeat(8),
+      `NOTION_TOKEN=${T.bot}`,
+      `export NOTION_REFRESH=${rt}`,
+      '',
+    ].join('\n');
+    const r = await runCliAsync(['verify', '--format', 'json'], { env: env(), input: dotenv });
+    expect(r.code, r.stderr).toBe(1);
+    const seen = api.requests.slice(before);
+    // One request: the bare token, never the line around it, never another vendor's secret.
+    expect(seen.map((s) => s.headers.authorization)).toEqual([`Bearer ${T.bot}`]);
+    const res = JSON.parse(r.stdout).results as { verification: { status: string; bot?: string; reason?: string } }[];
+    expect(res[0]!.verification).toMatchObject({ status: 'live', bot: 'Acme Sync' });
+    expect(res[1]!.verification.status).toBe('unknown');
+    expect(res[1]!.verification.reason).toMatch(/not sent/);
+  });
+
+  it('verify refuses input that holds no Notion token, before any request', async () => {
+    const before = api.requests.length;
+    const none = await runCliAsync(['verify'], { env: env(), input: 'DATABASE_URL=postgres://app:pw@db/app\nplain words\n' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no Notion token found/);
+    // Arguments: all are checked first; one that is not a Notion token refuses the whole run.
+    const mixed = await runCliAsync(['verify', T.bot, 'sk-live-0123456789abcdef'], { env: env() });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/not a Notion token: sk-l… \(24 characters\); nothing was sent/);
+    expect(mixed.stderr).not.toContain('0123456789abcdef');
+    const line = await runCliAsync(['verify', `NOTION_TOKEN=${T.bot}`], { env: env(), input: '' });
+    expect(line.code).toBe(1);
+    expect(api.requests.slice(before).map((s) => s.headers.authorization)).toEqual([`Bearer ${T.bot}`]);
+  });
+
   it('refuses a non-loopback http API URL and --only-verified on staged', async () => {
     const bad = await runCliAsync(['dir', d.path, '--verify', '--api-url', 'http://example.com'], {});
     expect(bad.code).toBe(2);
