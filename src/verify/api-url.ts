@@ -9,7 +9,9 @@ export const DEFAULT_API_URL = 'https://api.notion.com';
 
 function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  // `localhost` itself only: `*.localhost` names are resolved through DNS by fetch here, so a
+  // hostile resolver could send them anywhere.
+  if (h === 'localhost') return true;
   // (A regex rather than node:net's isIP: this module is on the hook's start-up path.)
   if (/^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(h)) return true;
   return h === '::1' || h === '0:0:0:0:0:0:0:1';

@@ -127,6 +127,12 @@ describe('verification against an emulated Notion API', () => {
     expect(parseApiUrl('http://localhost:1', 'x')).toBe('http://localhost:1');
     expect(() => parseApiUrl('http://evil.example.com', 'x')).toThrow(/loopback/);
     expect(() => parseApiUrl('http://10.0.0.1', 'x')).toThrow(/loopback/);
+    // Names that only look local go to DNS: not loopback.
+    for (const u of ['http://api.localhost:8080', 'http://localhost.:1', 'http://127.0.0.1.nip.io', 'http://localhost.evil.example']) {
+      expect(() => parseApiUrl(u, 'x'), u).toThrow(/loopback/);
+    }
+    expect(parseApiUrl('http://[::1]:9', 'x')).toBe('http://[::1]:9');
+    expect(parseApiUrl('http://127.8.9.10', 'x')).toBe('http://127.8.9.10');
     expect(() => parseApiUrl('ftp://x', 'x')).toThrow(/https/);
     expect(() => parseApiUrl('https://u:p@x', 'x')).toThrow(/credentials/);
   });
