@@ -61,6 +61,26 @@ export interface Verification {
   ownerType?: string;
   person?: string;
   httpStatus?: number;
+  /** What a live token can read (see README, "What a live token reaches"). */
+  access?: Access;
+}
+
+/** A count of shared objects: `complete` false means "at least `count`" (the count was bounded or cut short). */
+export interface ReachCount {
+  count: number;
+  complete: boolean;
+}
+
+export interface Access {
+  /** Pages and databases shared with the token; absent when search could not be read at all. */
+  pages?: ReachCount;
+  databases?: ReachCount;
+  /** `not-readable`: Notion answered 403 restricted_resource (the capability is off). */
+  users: 'readable' | 'not-readable' | 'unknown';
+  /** `readable`: a person object carried `person.email`. */
+  emails: 'readable' | 'not-readable' | 'unknown';
+  /** Why part of the reach is unknown or bounded. */
+  incomplete?: string;
 }
 
 /** A reported leak. Field names follow the JSON report contract in DESIGN.md. */

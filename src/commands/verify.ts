@@ -5,7 +5,7 @@
 import { NotionGuardError } from '../errors.js';
 import { secretId } from '../fingerprint.js';
 import { redact, redactVerification, setRedactionDetector } from '../report/redact.js';
-import { describeVerification } from '../report/text.js';
+import { describeVerification, reachScore } from '../report/text.js';
 import { escapeJsonText, sanitize } from '../report/sanitize.js';
 import type { CommonOptions, RunIO } from '../run.js';
 import { writeAtomic } from '../output.js';
@@ -59,7 +59,12 @@ export async function runVerify(args: readonly string[], opts: CommonOptions, io
   for (const t of notVerifiable) {
     results.set(t, { status: 'unknown', reason: 'not sent: an OAuth refresh token can only be checked with its client credentials' });
   }
-  const unique = [...tokens, ...notVerifiable];
+  const score = (t: string): number => {
+    const v = results.get(t)!;
+    return v.status === 'live' ? 1e9 + reachScore(v.access) : v.status === 'unknown' ? 1 : 0;
+  };
+  // Live first, the largest reach at the top; then the undecided; the dead last.
+  const unique = [...tokens, ...notVerifiable].sort((a, b) => score(b) - score(a));
   let out: string;
   if (opts.format === 'json') {
     out = `${escapeJsonText(JSON.stringify(

@@ -122,6 +122,7 @@ export function redactVerification(v: Verification, secrets: readonly string[], 
     const s = o[k];
     if (s !== undefined) o[k] = redactText(s, secrets);
   }
+  if (o.access?.incomplete !== undefined) o.access = { ...o.access, incomplete: redactText(o.access.incomplete, secrets) };
   return o;
 }
 

@@ -1,5 +1,5 @@
 /** The human report: one block per finding, redacted, colored only when asked to (a TTY). */
-import type { Finding, ScanResult, Verification } from '../types.js';
+import type { Access, Finding, ReachCount, ScanResult, Verification } from '../types.js';
 import { remediation } from '../remediation.js';
 import { displayFinding, redact } from './redact.js';
 import { sanitize } from './sanitize.js';
@@ -26,7 +26,9 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   out.push(red(`notion-guard: found ${plural(findings.length, 'Notion token')} in ${plural(files, 'file')} (${summary(result)})`));
   out.push('');
   // Live tokens are emergencies: they lead.
-  const ordered = [...findings.filter((f) => f.verification?.status === 'live'), ...findings.filter((f) => f.verification?.status !== 'live')];
+  // Live tokens first, the one exposing most at the top: that is the emergency.
+  const live = findings.filter((f) => f.verification?.status === 'live').sort((a, b) => reachScore(b.verification?.access) - reachScore(a.verification?.access));
+  const ordered = [...live, ...findings.filter((f) => f.verification?.status !== 'live')];
   for (const f of ordered) out.push(...block(f, opts, bold, dim, red), '');
   out.push(...remediation(result.mode, findings));
   return `${out.join('\n')}\n`;
@@ -63,10 +65,31 @@ export function describeVerification(v: Verification): string {
     if (v.person) who.push(v.bot ? `(authorized by ${q(v.person)})` : `personal token of ${q(v.person)}`);
     if (v.ownerType && v.bot) who.push(`[owner: ${sanitize(v.ownerType)}]`);
     if (v.reason) who.push(`— ${sanitize(v.reason)}`);
-    return `LIVE${who.length ? ` — ${who.join(' ')}` : ''}`;
+    const reach = v.access ? describeAccess(v.access) : '';
+    return `LIVE${who.length ? ` — ${who.join(' ')}` : ''}${reach ? ` — ${reach}` : ''}`;
   }
   if (v.status === 'invalid') return `invalid — ${sanitize(v.reason ?? 'rejected by Notion')}; already dead, but remove it anyway`;
   return `unknown — ${sanitize(v.reason ?? 'could not verify')}`;
+}
+
+/** How much a token exposes, for ordering: shared objects first, then readable people. */
+export function reachScore(a: Access | undefined): number {
+  if (!a) return -1;
+  return (a.pages?.count ?? 0) + (a.databases?.count ?? 0) + (a.users === 'readable' ? 0.5 : 0) + (a.emails === 'readable' ? 0.25 : 0);
+}
+
+const count = (c: ReachCount, word: string): string =>
+  `${c.complete ? '' : 'at least '}${c.count.toLocaleString('en-US')} ${word}${c.count === 1 && c.complete ? '' : 's'}`;
+
+/** "reaches 7 pages and 3 databases; can read users and their emails" */
+export function describeAccess(a: Access): string {
+  const parts: string[] = [];
+  const shared = [a.pages && count(a.pages, 'page'), a.databases && count(a.databases, 'database')].filter(Boolean);
+  if (shared.length) parts.push(`reaches ${shared.join(' and ')}`);
+  if (a.users === 'readable') parts.push(a.emails === 'readable' ? 'can read users and their emails' : a.emails === 'not-readable' ? 'can read users (not their emails)' : 'can read users');
+  else if (a.users === 'not-readable') parts.push('cannot read users');
+  if (a.incomplete) parts.push(`partly unknown: ${sanitize(a.incomplete)}`);
+  return parts.join('; ');
 }
 
 function summary(r: ScanResult): string {

@@ -1,5 +1,5 @@
 /**
- * One verification request: GET {api}/v1/users/me with the token (Notion API reference, "Retrieve
+ * Requests to the Notion API. The verdict comes from GET {api}/v1/users/me with the token (Notion API reference, "Retrieve
  * your token's bot user"). That endpoint answers for integration tokens (a bot user) and for
  * personal access tokens (the person) alike, unlike "List all users", which PATs cannot call.
  *
@@ -19,55 +19,95 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 export const NOTION_VERSION = '2022-06-28';
 const MAX_BODY = 64 * 1024;
 
-export interface Attempt {
-  verification: Verification;
-  /** Seconds the server asked us to wait (429/529), when it asked. */
-  retryAfter?: number;
-  retryable: boolean;
+/** A request verification may make: reads only (GET, and search, which is a POST that changes nothing). */
+export interface NotionRequest {
+  method: 'GET' | 'POST';
+  /** Path and query under the API base, e.g. `/v1/users/me`. */
+  path: string;
+  body?: unknown;
 }
 
-export async function checkTokenOnce(apiUrl: string, token: string, timeoutMs: number): Promise<Attempt> {
+export interface Reply {
+  /** Absent when no HTTP answer came (timeout, network error). */
+  httpStatus?: number;
+  body?: unknown;
+  /** Why there is no usable answer, when there is none. */
+  failure?: string;
+  retryable: boolean;
+  retryAfter?: number;
+  /** Notion's `additional_data.rate_limit_reason` of a 429 (sanitised to a word). */
+  rateLimitReason?: string;
+}
+
+function assertReadOnly(req: NotionRequest): void {
+  const ok = (req.method === 'GET' && req.body === undefined) || (req.method === 'POST' && req.path === '/v1/search');
+  // A programming error, not input: verification must never be able to change a workspace.
+  if (!ok || !req.path.startsWith('/v1/')) throw new Error(`verification may not send ${req.method} ${req.path}`);
+}
+
+/** One request to the API with the token; never follows a redirect, never reads more than `maxBody`. */
+export async function send(apiUrl: string, token: string, req: NotionRequest, timeoutMs: number, maxBody = MAX_BODY): Promise<Reply> {
+  assertReadOnly(req);
   let res: Response;
   try {
-    res = await fetch(`${apiUrl}/v1/users/me`, {
-      method: 'GET',
+    res = await fetch(`${apiUrl}${req.path}`, {
+      method: req.method,
       redirect: 'manual',
       headers: {
         Authorization: `Bearer ${token}`,
         'Notion-Version': NOTION_VERSION,
         'User-Agent': `${TOOL_NAME}/${TOOL_VERSION} (secret verification)`,
         Accept: 'application/json',
+        ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
+      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
     const name = (e as Error).name;
-    const reason = name === 'TimeoutError' || name === 'AbortError' ? `timeout after ${timeoutMs} ms` : `network error (${describeNetError(e)})`;
-    return { verification: { status: 'unknown', reason }, retryable: false };
+    const failure = name === 'TimeoutError' || name === 'AbortError' ? `timeout after ${timeoutMs} ms` : `network error (${describeNetError(e)})`;
+    return { failure, retryable: false };
   }
-  const status = res.status;
+  const httpStatus = res.status;
   let body: unknown;
   try {
-    body = await readJson(res, timeoutMs);
+    body = await readJson(res, timeoutMs, maxBody);
   } catch (e) {
     const name = (e as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return { verification: { status: 'unknown', reason: `timeout after ${timeoutMs} ms`, httpStatus: status }, retryable: false };
-    }
+    if (name === 'TimeoutError' || name === 'AbortError') return { httpStatus, failure: `timeout after ${timeoutMs} ms`, retryable: false };
     body = undefined;
   }
-  if (status === 200) return { verification: describeUser(body), retryable: false };
-  if (status === 401) return { verification: { status: 'invalid', reason: 'unauthorized (revoked or never valid)', httpStatus: 401 }, retryable: false };
-  if (status === 403) return { verification: { status: 'live', reason: 'authenticated, but lacks a capability (restricted)', httpStatus: 403 }, retryable: false };
-  if (status === 429 || status === 529) {
+  if (httpStatus === 429 || httpStatus === 529) {
     const ra = parseRetryAfter(res.headers.get('retry-after'));
-    const why = status === 429 ? 'rate limited' : 'service overloaded';
-    return { verification: { status: 'unknown', reason: why, httpStatus: status }, ...(ra === undefined ? {} : { retryAfter: ra }), retryable: true };
+    const why = (body as { additional_data?: { rate_limit_reason?: unknown } } | undefined)?.additional_data?.rate_limit_reason;
+    const reason = typeof why === 'string' && /^[a-z0-9_]{1,64}$/i.test(why) ? why : undefined;
+    return { httpStatus, body, retryable: true, ...(ra === undefined ? {} : { retryAfter: ra }), ...(reason ? { rateLimitReason: reason } : {}) };
   }
-  if (status >= 300 && status < 400) return { verification: { status: 'unknown', reason: `unexpected redirect (HTTP ${status}, not followed)`, httpStatus: status }, retryable: false };
-  if (status >= 500) return { verification: { status: 'unknown', reason: `server error (HTTP ${status})`, httpStatus: status }, retryable: false };
-  return { verification: { status: 'unknown', reason: `unexpected HTTP ${status}`, httpStatus: status }, retryable: false };
+  return { httpStatus, body, retryable: false };
 }
+
+/** What an answer that is not a 200 means, as a verification reason. */
+export function describeFailure(r: Reply): string {
+  if (r.failure) return r.failure;
+  const status = r.httpStatus ?? 0;
+  if (status === 429) return `rate limited${r.rateLimitReason ? ` (${r.rateLimitReason})` : ''}`;
+  if (status === 529) return 'service overloaded';
+  if (status >= 300 && status < 400) return `unexpected redirect (HTTP ${status}, not followed)`;
+  if (status >= 500) return `server error (HTTP ${status})`;
+  return `unexpected HTTP ${status}`;
+}
+
+/** The verdict on a token from the answer to `GET /v1/users/me`. */
+export function classifyMe(r: Reply): Verification {
+  const status = r.httpStatus;
+  if (r.failure) return { status: 'unknown', reason: r.failure, ...(status === undefined ? {} : { httpStatus: status }) };
+  if (status === 200) return describeUser(r.body);
+  if (status === 401) return { status: 'invalid', reason: 'unauthorized (revoked or never valid)', httpStatus: 401 };
+  if (status === 403) return { status: 'live', reason: 'authenticated, but lacks a capability (restricted)', httpStatus: 403 };
+  return { status: 'unknown', reason: describeFailure(r), httpStatus: status! };
+}
+
+export const USERS_ME: NotionRequest = { method: 'GET', path: '/v1/users/me' };
 
 function describeUser(body: unknown): Verification {
   const o = body as Record<string, unknown> | undefined;
@@ -96,7 +136,7 @@ function describeUser(body: unknown): Verification {
   return v;
 }
 
-async function readJson(res: Response, timeoutMs: number): Promise<unknown> {
+async function readJson(res: Response, timeoutMs: number, maxBody: number): Promise<unknown> {
   if (!res.body) return undefined;
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -107,7 +147,7 @@ async function readJson(res: Response, timeoutMs: number): Promise<unknown> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.length;
-      if (size > MAX_BODY) {
+      if (size > maxBody) {
         await reader.cancel().catch(() => undefined);
         return undefined;
       }
