@@ -32,8 +32,8 @@ function makeCall(opts: VerifyOptions, pacer: Pacer, clock: Clock, deadline: num
   return async (token: string, req: NotionRequest, maxBody?: number): Promise<Reply> => {
     let last: Reply | undefined;
     for (let attempt = 0; attempt <= opts.maxRetries; attempt++) {
-      await pacer.wait();
-      const left = deadline - clock.now();
+      // Past the deadline, or no slot before it: say so at once rather than sleep to find out.
+      const left = pacer.nextStart() >= deadline ? 0 : deadline - (await pacer.wait());
       if (left <= 0) {
         const failure = last ? `${describeFailure(last)}; verification time budget exhausted` : 'not checked: verification time budget exhausted';
         return { ...(last?.httpStatus === undefined ? {} : { httpStatus: last.httpStatus }), failure, retryable: false };

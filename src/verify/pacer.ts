@@ -31,6 +31,11 @@ export class Pacer {
     return at;
   }
 
+  /** The earliest time the next caller could start. */
+  nextStart(): number {
+    return Math.max(this.clock.now(), this.next);
+  }
+
   /** After a Retry-After, nothing starts before it has passed. */
   pushBack(untilMs: number): void {
     this.next = Math.max(this.next, untilMs);
