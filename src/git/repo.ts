@@ -1,4 +1,5 @@
 /** Questions about the repository: where it is, whether it has commits, whether it is shallow. */
+import { statSync } from 'node:fs';
 import { NotionGuardError } from '../errors.js';
 import { git, gitText } from './exec.js';
 
@@ -8,7 +9,20 @@ export interface Repo {
   top: string;
 }
 
+/** The folder git is to run in, checked first: spawning in a missing one reads as "git not found". */
+function assertFolder(cwd: string): void {
+  let st;
+  try {
+    st = statSync(cwd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NotionGuardError('usage', code === 'ENOENT' ? `no such folder: ${cwd}` : `cannot open the folder ${cwd} (${code ?? 'error'})`);
+  }
+  if (!st.isDirectory()) throw new NotionGuardError('usage', `not a folder: ${cwd}`);
+}
+
 export async function openRepo(cwd: string): Promise<Repo> {
+  assertFolder(cwd);
   const r = await git(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] }).catch((e: unknown) => {
     if (e instanceof NotionGuardError && /not found on PATH/.test(e.message)) throw e;
     throw new NotionGuardError('git', `not a git repository: ${cwd}`);
@@ -21,6 +35,7 @@ export async function openRepo(cwd: string): Promise<Repo> {
 
 /** Open for history scans, which also work in bare repositories. */
 export async function openRepoForHistory(cwd: string): Promise<Repo> {
+  assertFolder(cwd);
   const r = await git(['rev-parse', '--git-dir'], { cwd, okCodes: [128] });
   if (r.code !== 0) throw new NotionGuardError('git', `not a git repository (or any parent up to /): ${cwd}`);
   return { cwd, top: cwd };

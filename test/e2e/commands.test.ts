@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
 
@@ -84,5 +84,22 @@ describe('merge command and --repository', () => {
       a.cleanup();
       b.cleanup();
     }
+  });
+});
+
+describe('--repo names the real cause', () => {
+  it('a missing folder, a file, and a folder that is not a repository each say so (exit 2)', () => {
+    for (const cmd of ['staged', 'history']) {
+      const missing = runCli([cmd, '--repo', '/nonexistent/notion-guard-repo']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe('notion-guard: error: no such folder: /nonexistent/notion-guard-repo\n');
+      const file = runCli([cmd, '--repo', '/etc/hostname']);
+      expect(file.code).toBe(2);
+      expect(file.stderr).toBe('notion-guard: error: not a folder: /etc/hostname\n');
+    }
+    const plain = tempDir();
+    const notRepo = runCli(['staged', '--repo', plain.path]);
+    expect(notRepo.code).toBe(2);
+    expect(notRepo.stderr).toMatch(/^notion-guard: error: not a git repository/);
   });
 });
