@@ -23,6 +23,7 @@ export function common<T>(y: Argv<T>) {
     .option('verify-timeout', { type: 'number', describe: 'seconds per verification request (default 10)' })
     .option('verify-budget', { type: 'number', describe: 'seconds for the whole verification (default 60)' })
     .option('config', { type: 'string', describe: 'config file (default: .notion-guard.toml at the repository root); --no-config ignores it' })
+    .option('ignore-allow-comments', { type: 'boolean', default: false, describe: 'report tokens on lines marked notion-guard:allow too (for CI: a comment in a pull request cannot hide a token)' })
     .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
     .option('baseline-create', { type: 'string', describe: 'record today\'s findings in this baseline file and exit 0' })
     .option('repository', { type: 'string', describe: 'repository name for the report (default: $GITHUB_REPOSITORY), so reports of many runs merge cleanly' });
@@ -37,6 +38,7 @@ export function toCommon(a: Record<string, unknown>): CommonOptions {
     showSecrets: a['show-secrets'] as boolean,
     quiet: a.quiet as boolean,
     color: a.color as boolean,
+    ...(a['ignore-allow-comments'] === true ? { ignoreAllowComments: true } : {}),
     ...(depth === undefined ? {} : { decodeDepth: depth }),
   };
   if (typeof a.output === 'string') {

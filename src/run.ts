@@ -36,6 +36,8 @@ export interface CommonOptions {
   format: Format;
   output?: string;
   showSecrets: boolean;
+  /** Report tokens on `notion-guard:allow` lines too (CI: a comment in a pull request must not hide one). */
+  ignoreAllowComments?: boolean;
   quiet: boolean;
   /** false when --no-color was given. */
   color: boolean;
@@ -131,9 +133,16 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   const notRead = stats.unreadable?.length ?? 0;
   if (notRead > MAX_NAMED) io.stderr(`notion-guard: error: … and ${notRead - MAX_NAMED} more could not be read\n`);
   // Filters and reporters beyond the plain text one load only when used: the hook's start-up stays lean.
+  // What each filter hides is counted and said: a suppression nobody sees is a hole nobody checks.
+  const hidden = { allowComment: 0, allowlist: 0, baseline: 0 };
+  const hide = (kind: keyof typeof hidden, kept: Finding[]): Finding[] => {
+    hidden[kind] += findings.length - kept.length;
+    return kept;
+  };
+  findings = opts.ignoreAllowComments ? findings.map(({ allowComment: _a, ...f }) => f) : hide('allowComment', findings.filter((f) => !f.allowComment));
   if (cfg) {
     const { applyAllowlist } = await import('./filters/allowlist.js');
-    findings = applyAllowlist(findings, cfg.allowlist, cfg.file);
+    findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file));
   }
   if (opts.baselineCreate) {
     const { renderBaseline } = await import('./filters/baseline.js');
@@ -142,7 +151,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (notRead > 0) io.stderr(`notion-guard: error: the baseline is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above)\n`);
     return notRead > 0 ? 2 : 0;
   }
-  if (known) findings = findings.filter((f) => !known.has(f.fingerprint));
+  if (known) findings = hide('baseline', findings.filter((f) => !known.has(f.fingerprint)));
+  if (hidden.allowComment + hidden.allowlist + hidden.baseline > 0) stats.hidden = hidden;
   if (opts.verify && findings.length > 0) {
     // Loaded only when asked: without --verify no network code is even imported.
     const { verifyTokens } = await import('./verify/index.js');

@@ -98,7 +98,6 @@ export class ItemScanner {
     for (const c of found) {
       // A token counts when any part of it is on a counted line (a split literal's added second piece).
       if (item.lineFilter && !item.lineFilter(c.line, c.endLine)) continue;
-      if (lineAllowed(c.lineText)) continue;
       const f: Finding = {
         ruleId: c.ruleId,
         file: item.path,
@@ -110,6 +109,7 @@ export class ItemScanner {
         lineMasks: c.lineMasks,
       };
       if (c.encoding) f.encoding = c.encoding;
+      if (lineAllowed(c.lineText)) f.allowComment = true;
       if (c.endLine !== c.line) f.endLine = c.endLine;
       if (item.blob) f.blob = item.blob;
       this.findings.push(f);

@@ -97,6 +97,8 @@ export interface Finding {
   /** For history scans: other places the same blob appears. */
   occurrences?: { commits: number; paths: number };
   verification?: Verification;
+  /** On a line marked `notion-guard:allow`: dropped after the scan, counted, unless --ignore-allow-comments. */
+  allowComment?: true;
   /** For git scans: the blob the finding is in. */
   blob?: string;
   /** For a token in a commit or tag message: the commit it belongs to (attributed after the scan). */
@@ -126,6 +128,8 @@ export interface ScanStats {
   warnings?: string[];
   /** What was in scope but could not be read, named: the scan then cannot exit 0. */
   unreadable?: string[];
+  /** Findings hidden by each kind of suppression (present when any was). */
+  hidden?: { allowComment: number; allowlist: number; baseline: number };
 }
 
 export type ScanMode = 'staged' | 'history' | 'dir' | 'stdin';

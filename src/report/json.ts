@@ -39,6 +39,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       commits: result.stats.commits,
       durationMs: result.stats.durationMs,
       ...(result.stats.unreadable?.length ? { unreadable: result.stats.unreadable.length } : {}),
+      ...(result.stats.hidden ? { hidden: result.stats.hidden } : {}),
     },
   };
   return `${escapeJsonText(JSON.stringify(report, null, 2))}\n`;

@@ -93,11 +93,24 @@ export function describeAccess(a: Access): string {
 }
 
 function summary(r: ScanResult): string {
-  const parts = [r.mode === 'history' ? `${plural(r.stats.commits, 'commit')}, ${plural(r.stats.files, 'file version')}` : plural(r.stats.files, 'file')];
+  const parts = [
+    r.mode === 'history' ? `${plural(r.stats.commits, 'commit')}, ${plural(r.stats.files, 'file version')} scanned` : `${plural(r.stats.files, 'file')} scanned`,
+  ];
   if (r.stats.skippedBinary) parts.push(`${r.stats.skippedBinary} binary skipped`);
   if (r.stats.unreadable?.length) parts.push(`${r.stats.unreadable.length} NOT READ`);
   if (r.stats.warnings?.length) parts.push(`${plural(r.stats.warnings.length, 'warning')}`);
-  return parts.join(', ');
+  const hidden = r.stats.hidden ? describeHidden(r.stats.hidden) : '';
+  return parts.join(', ') + (hidden ? `; ${hidden}` : '');
+}
+
+/** "2 hidden by notion-guard:allow, 1 by the baseline": every suppression is visible. */
+export function describeHidden(h: NonNullable<ScanResult['stats']['hidden']>): string {
+  const by = [
+    [h.allowComment, 'notion-guard:allow'],
+    [h.allowlist, 'the config allowlist'],
+    [h.baseline, 'the baseline'],
+  ].filter(([n]) => (n as number) > 0) as [number, string][];
+  return by.map(([n, what], i) => `${n} ${i === 0 ? 'hidden ' : ''}by ${what}`).join(', ');
 }
 
 export function plural(n: number, word: string): string {

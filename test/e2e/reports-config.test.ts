@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/tokens.js';
+import { TestRepo } from '../helpers/git-repo.js';
 
 const require = createRequire(import.meta.url);
 // ajv-draft-04 is CommonJS; its default export is the class.
@@ -148,6 +149,53 @@ describe('baseline round trip', () => {
       expect(bad.code).toBe(2);
     } finally {
       b.cleanup();
+    }
+  });
+});
+
+describe('suppressions are visible', () => {
+  it('counts what notion-guard:allow, the config allowlist and the baseline hide; --ignore-allow-comments reports the first', () => {
+    const g = new TokenFactory(62);
+    const d = tempDir();
+    const tok = { inline: g.ntn(), listed: g.ntn(), known: g.ntn(), open: g.ntn() };
+    writeFileSync(join(d.path, 'a.env'), `A=${tok.inline} # notion-guard:allow\n`);
+    mkdirSync(join(d.path, 'fixtures'));
+    writeFileSync(join(d.path, 'fixtures', 'b.env'), `B=${tok.listed}\n`);
+    writeFileSync(join(d.path, 'c.env'), `C=${tok.known}\n`);
+    writeFileSync(join(d.path, '.notion-guard.toml'), '[allowlist]\npaths = ["fixtures/**"]\n');
+    // A baseline of c.env alone.
+    const only = tempDir();
+    writeFileSync(join(only.path, 'c.env'), `C=${tok.known}\n`);
+    expect(runCli(['dir', '.', '--baseline-create', join(d.path, 'base.json')], { cwd: only.path }).code).toBe(0);
+    const clean = runCli(['dir', '.', '--baseline', 'base.json'], { cwd: d.path });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('no Notion tokens found (5 files scanned; 1 hidden by notion-guard:allow, 1 by the config allowlist, 1 by the baseline).');
+    const j = JSON.parse(runCli(['dir', '.', '--baseline', 'base.json', '--format', 'json'], { cwd: d.path }).stdout) as { stats: { hidden: unknown } };
+    expect(j.stats.hidden).toEqual({ allowComment: 1, allowlist: 1, baseline: 1 });
+    // CI: a comment added in a pull request cannot hide a token.
+    const ci = runCli(['dir', '.', '--baseline', 'base.json', '--ignore-allow-comments', '--format', 'json'], { cwd: d.path });
+    expect(ci.code).toBe(1);
+    expect((JSON.parse(ci.stdout) as { findings: { file: string }[] }).findings.map((x) => x.file)).toEqual(['./a.env']);
+    writeFileSync(join(d.path, 'd.env'), `D=${tok.open}\n`);
+    const found = runCli(['dir', '.', '--baseline', 'base.json'], { cwd: d.path });
+    expect(found.code).toBe(1);
+    expect(found.stdout).toMatch(/\(6 files scanned; 1 hidden by notion-guard:allow, 1 by the config allowlist, 1 by the baseline\)/);
+  });
+
+  it('staged and history take --ignore-allow-comments too', () => {
+    const g = new TokenFactory(63);
+    const r = new TestRepo();
+    try {
+      r.write('x.env', `X=${g.ntn()} # notion-guard:allow\n`).git('add', '-A');
+      const quiet = runCli(['staged'], { cwd: r.path });
+      expect(quiet.code).toBe(0);
+      expect(quiet.stdout).toMatch(/1 hidden by notion-guard:allow/);
+      expect(runCli(['staged', '--ignore-allow-comments'], { cwd: r.path }).code).toBe(1);
+      r.git('commit', '-qm', 'allowed');
+      expect(runCli(['history'], { cwd: r.path }).code).toBe(0);
+      expect(runCli(['history', '--ignore-allow-comments'], { cwd: r.path }).code).toBe(1);
+    } finally {
+      r.cleanup();
     }
   });
 });

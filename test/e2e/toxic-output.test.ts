@@ -188,7 +188,7 @@ describe('the paths a user names are the paths scanned', () => {
     expect(files(r.stdout)).toEqual(['-x.env']);
     const clean = runCli(['dir', '--no-config', '--', 'clean.txt'], { cwd: d.path });
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toMatch(/1 file\)/);
+    expect(clean.stdout).toMatch(/1 file scanned\)/);
   });
 
   it('an array option takes one value per flag: `--exclude node_modules prod.env` scans prod.env', () => {
