@@ -4,6 +4,7 @@
  *
  *   source → detector → filters (inline allow, config allowlist, baseline) → verifier → reporter
  */
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
 import { loadRules } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
@@ -87,6 +88,8 @@ export interface ScanExtra {
   stats?: Partial<ScanStats>;
   /** Where to look for `.notion-guard.toml` (the repository root, or the current directory). */
   configStart?: string;
+  /** The folder reported paths are relative to (the repository's top for git scans; default the cwd). */
+  pathBase?: string;
 }
 
 /** What a self-scanning source may need besides the detector: how to rebuild it in a worker. */
@@ -142,7 +145,18 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   findings = opts.ignoreAllowComments ? findings.map(({ allowComment: _a, ...f }) => f) : hide('allowComment', findings.filter((f) => !f.allowComment));
   if (cfg) {
     const { applyAllowlist } = await import('./filters/allowlist.js');
-    findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file));
+    // Globs are relative to the config file's folder, wherever the scan starts (`cd test && … dir .`
+    // must not stop matching `test/fixtures/**`, nor start matching `fixtures/**`). A path outside
+    // that folder (a --config kept elsewhere) is matched as reported, relative to the scan's base.
+    const cfgDir = dirname(resolve(cfg.file));
+    const base = extra.pathBase ?? process.cwd();
+    const globPath = (f: Finding): string => {
+      const abs = resolve(base, f.file);
+      const rel = relative(cfgDir, abs);
+      const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+      return (inside ? rel : relative(base, abs) || f.file).split(sep).join('/');
+    };
+    findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file, undefined, globPath));
   }
   if (opts.baselineCreate) {
     const { renderBaseline } = await import('./filters/baseline.js');

@@ -12,7 +12,14 @@ const LINE_WINDOW = 4096;
  * same watchdog as the regexes: a committed `.notion-guard.toml` chooses both the pattern and,
  * through file names, the input.
  */
-export function applyAllowlist(findings: readonly Finding[], cfg: Config['allowlist'], file: string, budgetMs = MATCH_BUDGET_MS): Finding[] {
+export function applyAllowlist(
+  findings: readonly Finding[],
+  cfg: Config['allowlist'],
+  file: string,
+  budgetMs = MATCH_BUDGET_MS,
+  /** The path a glob sees for a finding (relative to the config's folder); default: the reported path. */
+  globPath: (f: Finding) => string = (f) => f.file.replace(/^\.\//, ''),
+): Finding[] {
   const globs: Pattern[] = cfg.paths.map((g, i) => ({ re: picomatch.makeRe(g, { dot: true }), where: `${file}: allowlist.paths[${i}]`, source: g }));
   const regexes = cfg.regexes.map((r, i) => compileRegex(r, `${file}: allowlist.regexes[${i}]`));
   const patterns = [...globs, ...regexes];
@@ -21,7 +28,7 @@ export function applyAllowlist(findings: readonly Finding[], cfg: Config['allowl
   const candidates = findings.filter((f) => !cfg.stopwords.some((w) => f.secret.toLowerCase().includes(w)));
   const jobs: MatchJob[] = [];
   for (const f of candidates) {
-    jobs.push({ inputs: [...new Set([f.file.replace(/^\.\//, ''), f.file])], use: globIdx });
+    jobs.push({ inputs: [globPath(f)], use: globIdx });
     jobs.push({ inputs: f.lineText !== undefined ? [f.secret, f.lineText.slice(0, LINE_WINDOW)] : [f.secret], use: regexIdx });
   }
   const hit = matchAll(patterns, jobs, budgetMs);

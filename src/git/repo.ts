@@ -41,6 +41,13 @@ export async function openRepoForHistory(cwd: string): Promise<Repo> {
   return { cwd, top: cwd };
 }
 
+/** The work tree's top, which git paths are relative to; a bare repository's own folder. */
+export async function workTreeTop(repo: Repo): Promise<string> {
+  const r = await git(['rev-parse', '--show-toplevel'], { cwd: repo.cwd, okCodes: [128] });
+  const top = r.code === 0 ? r.stdout.toString('utf8').trim() : '';
+  return top || repo.cwd;
+}
+
 export async function hasHead(repo: Repo): Promise<boolean> {
   return (await git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: repo.cwd, okCodes: [1] })).code === 0;
 }

@@ -199,3 +199,32 @@ describe('suppressions are visible', () => {
     }
   });
 });
+
+describe('allowlist paths are relative to the config file', () => {
+  it('match the same files wherever the scan starts, and only those', () => {
+    const g = new TokenFactory(64);
+    const r = new TestRepo();
+    try {
+      r.write('.notion-guard.toml', '[allowlist]\npaths = ["test/fixtures/**"]\n');
+      r.write('test/fixtures/a.env', `A=${g.ntn()}\n`);
+      r.write('test/other.env', `B=${g.ntn()}\n`);
+      r.write('fixtures/root.env', `C=${g.ntn()}\n`);
+      r.git('add', '-A');
+      const reported = (args: string[], cwd: string): string[] =>
+        (JSON.parse(runCli([...args, '--format', 'json'], { cwd }).stdout) as { findings: { file: string }[] }).findings.map((x) => x.file.replace(/^\.\//, '')).sort();
+      const sub = join(r.path, 'test');
+      expect(reported(['dir', '.'], r.path)).toEqual(['fixtures/root.env', 'test/other.env']);
+      expect(reported(['dir', '.'], sub)).toEqual(['other.env']);
+      expect(reported(['dir', 'test'], r.path)).toEqual(['test/other.env']);
+      expect(reported(['dir', '../fixtures', '.'], sub)).toEqual(['../fixtures/root.env', 'other.env']);
+      expect(reported(['staged'], sub)).toEqual(['fixtures/root.env', 'test/other.env']);
+      r.git('commit', '-qm', 'x', '--no-verify');
+      expect(reported(['history'], sub)).toEqual(['fixtures/root.env', 'test/other.env']);
+      // A glob written relative to the root does not start matching elsewhere from a subfolder.
+      r.write('.notion-guard.toml', '[allowlist]\npaths = ["fixtures/**"]\n');
+      expect(reported(['dir', '.'], sub)).toEqual(['fixtures/a.env', 'other.env']);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
