@@ -44,10 +44,22 @@ export function envIdiom(file: string): string | undefined {
   return byExt[ext];
 }
 
-export function remediation(mode: ScanMode, findings: readonly Finding[]): string[] {
+/** Files named in commands; the rest are in the report above. */
+const MAX_FILES = 20;
+
+/** A path as one shell word, so the printed command works when pasted. */
+export function shellWord(p: string): string {
+  const word = /^[A-Za-z0-9_./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+  // A name that looks like an option must not be read as one.
+  return p.startsWith('-') ? `./${word}` : word;
+}
+
+export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: { hasHead?: boolean } = {}): string[] {
   if (findings.length === 0) return [];
   const lines: string[] = [];
   const files = [...new Set(findings.map((f) => f.file))];
+  // One token in two paths is one token to rotate.
+  const tokens = new Set(findings.map((f) => f.secret)).size;
   const live = findings.filter((f) => f.verification?.status === 'live');
   if (live.length > 0) {
     lines.push(`URGENT: ${live.length === 1 ? 'a token is' : `${live.length} tokens are`} LIVE. Rotate first, at ${INTEGRATIONS_URL}:`);
@@ -71,14 +83,20 @@ export function remediation(mode: ScanMode, findings: readonly Finding[]): strin
     '   (the old one stops working at once), then update every deployment that uses it.',
   ];
   if (mode === 'staged') {
-    lines.push('This token is not committed yet. To fix the commit:');
+    const shown = files.slice(0, MAX_FILES).map((f) => sanitize(f));
+    const more = files.length > MAX_FILES ? ` (and ${files.length - MAX_FILES} more, listed above)` : '';
+    lines.push(`${tokens === 1 ? 'This token is' : 'These tokens are'} not committed yet. To fix the commit:`);
     lines.push('  1. Remove the token from the file and read it from the environment instead:');
-    for (const f of files.slice(0, 5)) {
+    for (const f of shown) {
       const idiom = envIdiom(f);
       lines.push(idiom ? `       ${f}: ${idiom}` : `       ${f}: keep it out of git (add it to .gitignore)`);
     }
-    lines.push('     Keep .env files in .gitignore.');
-    lines.push('  2. Re-stage the file (git add <file>), or unstage it (git restore --staged <file>).');
+    if (more) lines.push(`      ${more.trim()}`);
+    if (files.some((f) => /(^|\/)\.env(\.|$)/.test(f))) lines.push('     Keep .env files in .gitignore.');
+    const args = shown.map(shellWord).join(' ');
+    lines.push(`  2. Then re-stage: git add ${args}`);
+    // Before the first commit there is no HEAD to restore from.
+    lines.push(ctx.hasHead === false ? `     or unstage: git rm --cached ${args}` : `     or unstage: git restore --staged ${args}`);
     lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`);
     lines.push('     Do it anyway if the token was ever pasted or shared anywhere else.');
   } else if (mode === 'history') {

@@ -90,6 +90,8 @@ export interface ScanExtra {
   configStart?: string;
   /** The folder reported paths are relative to (the repository's top for git scans; default the cwd). */
   pathBase?: string;
+  /** Whether the repository has a HEAD yet (staged scans): told to the advice. */
+  hasHead?: boolean;
 }
 
 /** What a self-scanning source may need besides the detector: how to rebuild it in a worker. */
@@ -186,7 +188,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');
   }
   stats.durationMs = Date.now() - started;
-  await emitReport({ mode, findings, stats }, rules, opts, io);
+  await emitReport({ mode, findings, stats, ...(extra.hasHead === undefined ? {} : { hasHead: extra.hasHead }) }, rules, opts, io);
   if (notRead > 0) io.stderr(`notion-guard: error: the scan is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above), so it cannot pass\n`);
   return exitCodeFor(findings, stats);
 }

@@ -138,6 +138,8 @@ export interface ScanResult {
   mode: ScanMode;
   findings: Finding[];
   stats: ScanStats;
+  /** staged: false before the first commit (no HEAD), which changes how to unstage. */
+  hasHead?: boolean;
 }
 
 /** One file version handed from a source to the scanner. */

@@ -2,7 +2,7 @@
 import { NotionGuardError } from '../errors.js';
 import { gitText } from '../git/exec.js';
 import { attributeFindings } from '../git/attribute.js';
-import { isShallow, openRepo, openRepoForHistory, workTreeTop } from '../git/repo.js';
+import { hasHead, isShallow, openRepo, openRepoForHistory, workTreeTop } from '../git/repo.js';
 import { scanHistory } from '../sources/history.js';
 import { scanStaged } from '../sources/staged.js';
 import { stagedEntries } from '../git/diff.js';
@@ -23,7 +23,7 @@ export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<num
   listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
   const repo = await openRepo(cwd);
   const scan: PushScan = (detector, stats, _onItem, ctx) => scanStaged(repo, listed, detector, stats, ctx.unreadable).then(sortFindings);
-  return scanAndReport('staged', scan, opts, io, { configStart: repo.top, pathBase: repo.top });
+  return scanAndReport('staged', scan, opts, io, { configStart: repo.top, pathBase: repo.top, hasHead: await hasHead(repo) });
 }
 
 export interface HistoryOptions extends GitCommandOptions {

@@ -23,14 +23,17 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     return `${out.join('\n')}\n`;
   }
   const files = new Set(findings.map((f) => f.file)).size;
-  out.push(red(`notion-guard: found ${plural(findings.length, 'Notion token')} in ${plural(files, 'file')} (${summary(result)})`));
+  // One token pasted in two files is one token to rotate: count tokens, then places.
+  const tokens = new Set(result.findings.map((f) => f.secret)).size;
+  const where = tokens === findings.length ? `in ${plural(files, 'file')}` : `in ${plural(findings.length, 'place')} in ${plural(files, 'file')}`;
+  out.push(red(`notion-guard: found ${plural(tokens, 'Notion token')} ${where} (${summary(result)})`));
   out.push('');
   // Live tokens are emergencies: they lead.
   // Live tokens first, the one exposing most at the top: that is the emergency.
   const live = findings.filter((f) => f.verification?.status === 'live').sort((a, b) => reachScore(b.verification?.access) - reachScore(a.verification?.access));
   const ordered = [...live, ...findings.filter((f) => f.verification?.status !== 'live')];
   for (const f of ordered) out.push(...block(f, opts, bold, dim, red), '');
-  out.push(...remediation(result.mode, findings));
+  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false }));
   return `${out.join('\n')}\n`;
 }
 

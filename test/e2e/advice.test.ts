@@ -1,0 +1,66 @@
+/** The block message names the real files in commands that work when pasted, and counts tokens, not places. */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { runCli } from '../helpers/cli.js';
+import { TestRepo } from '../helpers/git-repo.js';
+import { TokenFactory } from '../helpers/tokens.js';
+import { shellWord } from '../../src/remediation.js';
+
+const f = new TokenFactory(91);
+
+describe('block message', () => {
+  it('one token in two paths is one token; commands carry the real paths', () => {
+    const r = new TestRepo();
+    try {
+      const t = f.ntn();
+      r.write('README.md', 'hi\n').git('add', '-A');
+      r.git('commit', '-qm', 'init');
+      r.write('.env', `NOTION_TOKEN=${t}\n`).write('src/app.ts', `const k = "${t}";\n`).write('my notes.md', `token ${f.ntn()}\n`);
+      r.git('add', '-A');
+      const out = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(out.code).toBe(1);
+      expect(out.stdout).toMatch(/^notion-guard: found 2 Notion tokens in 3 places in 3 files \(3 files scanned\)/);
+      expect(out.stdout).toContain("git add .env 'my notes.md' src/app.ts");
+      expect(out.stdout).toContain("git restore --staged .env 'my notes.md' src/app.ts");
+      expect(out.stdout).not.toContain('<file>');
+      expect(out.stdout).toContain('Keep .env files in .gitignore.');
+      // The printed command works as written: it unstages exactly those files.
+      const cmd = /git restore --staged (.*)$/m.exec(out.stdout)![1]!;
+      execFileSync('sh', ['-c', `git restore --staged ${cmd}`], { cwd: r.path });
+      expect(r.git('diff', '--cached', '--name-only').trim()).toBe('');
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('before the first commit, the unstage command is one that works without HEAD', () => {
+    const r = new TestRepo();
+    try {
+      r.write('.env', `NOTION_TOKEN=${f.ntn()}\n`).git('add', '-A');
+      const out = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(out.code).toBe(1);
+      const cmd = /or unstage: (git .*)$/m.exec(out.stdout)![1]!;
+      expect(cmd).toBe('git rm --cached .env');
+      execFileSync('sh', ['-c', cmd], { cwd: r.path, stdio: 'ignore' });
+      expect(r.git('diff', '--cached', '--name-only').trim()).toBe('');
+      expect(runCli(['staged'], { cwd: r.path }).code).toBe(0);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('names that are odd, option-like or hold control characters are quoted and inert', () => {
+    expect(shellWord('-rf')).toBe('./-rf');
+    expect(shellWord("it's.env")).toBe("'it'\\''s.env'");
+    const r = new TestRepo();
+    try {
+      r.write('x\u001b]0;t\u0007.js', `k = "${f.ntn()}"\n`).git('add', '-A');
+      const out = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(out.code).toBe(1);
+      expect(out.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(out.stdout).not.toContain('Keep .env files');
+    } finally {
+      r.cleanup();
+    }
+  });
+});
