@@ -54,7 +54,21 @@ export function shellWord(p: string): string {
   return p.startsWith('-') ? `./${word}` : word;
 }
 
-export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: { hasHead?: boolean } = {}): string[] {
+export interface AdviceContext {
+  hasHead?: boolean;
+  /** Rotation steps by rule id (rule data: `rotate` in the rule file). */
+  rotation?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Rotation steps for the kinds of token found, each kind once, indented under a numbered step. */
+function rotationLines(findings: readonly Finding[], ctx: AdviceContext, indent: string): string[] | undefined {
+  const kinds = [...new Set(findings.map((f) => f.ruleId))];
+  const steps = kinds.map((k) => ctx.rotation?.get(k)).filter((x): x is readonly string[] => x !== undefined && x.length > 0);
+  if (steps.length < kinds.length) return undefined;
+  return steps.flat().map((l) => `${indent}${sanitize(l)}`);
+}
+
+export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: AdviceContext = {}): string[] {
   if (findings.length === 0) return [];
   const lines: string[] = [];
   const files = [...new Set(findings.map((f) => f.file))];
@@ -97,18 +111,26 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: {
     lines.push(`  2. Then re-stage: git add ${args}`);
     // Before the first commit there is no HEAD to restore from.
     lines.push(ctx.hasHead === false ? `     or unstage: git rm --cached ${args}` : `     or unstage: git restore --staged ${args}`);
-    lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`);
-    lines.push('     Do it anyway if the token was ever pasted or shared anywhere else.');
+    const steps = rotationLines(findings, ctx, '     ');
+    if (steps) lines.push('  3. Rotate it if it was ever pasted or shared anywhere else (then update every deployment that uses it):', ...steps);
+    else {
+      lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`);
+      lines.push('     Do it anyway if the token was ever pasted or shared anywhere else.');
+    }
   } else if (mode === 'history') {
     lines.push('These tokens are in git history: treat them as compromised.');
-    lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
+    const steps = rotationLines(findings, ctx, '     ');
+    if (steps) lines.push('  1. Rotate each one, then update every deployment that uses it:', ...steps);
+    else lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
     lines.push('  2. Remove them from the code (load them from the environment or a secret manager).');
     lines.push('  3. Optionally purge history: git filter-repo --replace-text <file listing the tokens>,');
     lines.push('     then force-push every branch and tag, and ask everyone to re-clone.');
     lines.push('     Rotation is what protects you: purging does not recall copies already fetched.');
   } else {
     lines.push('Treat any token that was committed, shared or uploaded as compromised.');
-    lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
+    const steps = rotationLines(findings, ctx, '     ');
+    if (steps) lines.push('  1. Rotate it, then update every deployment that uses it:', ...steps);
+    else lines.push(`  1. ${rotate[0]}`, `  ${rotate[1]}`);
     lines.push('  2. Remove it from the file and read it from the environment or a secret manager instead.');
   }
   lines.push('False positive? Add "notion-guard:allow" in a comment on that line, an allowlist entry in');

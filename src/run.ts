@@ -199,7 +199,10 @@ export async function emitReport(result: ScanResult, rules: readonly Rule[], opt
   const meta = { showSecrets: opts.showSecrets, ...(repository ? { repository } : {}) };
   if (opts.format === 'json') rendered = (await import('./report/json.js')).renderJson(result, meta);
   else if (opts.format === 'sarif') rendered = (await import('./report/sarif.js')).renderSarif(result, rules, meta);
-  else rendered = renderText(result, { showSecrets: opts.showSecrets, color: opts.output ? false : useColor(opts, io) });
+  else {
+    const rotation = new Map(rules.filter((r) => r.rotate).map((r) => [r.id, r.rotate!] as const));
+    rendered = renderText(result, { showSecrets: opts.showSecrets, color: opts.output ? false : useColor(opts, io), rotation });
+  }
   if (opts.output) {
     writeAtomic(opts.output, rendered);
     if (!opts.quiet) {

@@ -18,6 +18,8 @@ export interface Rule {
   minEntropy: number;
   /** Reject bodies without both upper- and lower-case letters (hashes, hex, digits-only fakes). */
   requireMixedCase: boolean;
+  /** How to rotate this kind of token (rule data, shown in the block message). */
+  rotate?: string[];
   /** Lower-case stopwords: a body made mostly of these is a placeholder, not a token. */
   stopwords: string[];
   /** Where the rule came from, for error messages. */

@@ -7,6 +7,8 @@ import { sanitize } from './sanitize.js';
 export interface TextOptions {
   showSecrets: boolean;
   color: boolean;
+  /** Rotation steps by rule id, from the rules in force. */
+  rotation?: ReadonlyMap<string, readonly string[]>;
 }
 
 const paint = (on: boolean, code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -33,7 +35,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const live = findings.filter((f) => f.verification?.status === 'live').sort((a, b) => reachScore(b.verification?.access) - reachScore(a.verification?.access));
   const ordered = [...live, ...findings.filter((f) => f.verification?.status !== 'live')];
   for (const f of ordered) out.push(...block(f, opts, bold, dim, red), '');
-  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false }));
+  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false, ...(opts.rotation ? { rotation: opts.rotation } : {}) }));
   return `${out.join('\n')}\n`;
 }
 

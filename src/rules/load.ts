@@ -59,6 +59,7 @@ export function parseRuleFile(text: string, file: string): Rule[] {
     minEntropy: r.min_entropy,
     requireMixedCase: r.require_mixed_case,
     stopwords: r.stopwords,
+    ...(r.rotate ? { rotate: r.rotate } : {}),
     source: file,
     examples: r.examples,
   }));

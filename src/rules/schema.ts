@@ -16,10 +16,12 @@ export interface RawRule {
   min_entropy: number;
   require_mixed_case: boolean;
   stopwords: string[];
+  /** How to rotate this kind of token, one line each (shown in the block message). */
+  rotate?: string[];
   examples: { positive: string[]; negative: string[] };
 }
 
-const RULE_KEYS = new Set(['id', 'description', 'prefix', 'body_length', 'min_body_length', 'max_body_length', 'verify', 'charset', 'min_entropy', 'require_mixed_case', 'stopwords', 'examples']);
+const RULE_KEYS = new Set(['id', 'description', 'prefix', 'body_length', 'min_body_length', 'max_body_length', 'verify', 'charset', 'min_entropy', 'require_mixed_case', 'stopwords', 'rotate', 'examples']);
 
 function fail(file: string, field: string, msg: string): never {
   throw new NotionGuardError('rule-file', `${file}: ${field}: ${msg}`);
@@ -79,6 +81,10 @@ function validateRule(r: unknown, file: string, at: string): RawRule {
   if (typeof require_mixed_case !== 'boolean') fail(file, `${at}.require_mixed_case`, 'expected true or false');
   const stopwords = o.stopwords ?? [];
   if (!isStringArray(stopwords)) fail(file, `${at}.stopwords`, 'expected an array of strings');
+  const rotate = o.rotate;
+  if (rotate !== undefined && (!isStringArray(rotate) || rotate.length > 12 || rotate.some((l) => l.length > 300 || /[\u0000-\u001f\u007f-\u009f]/.test(l)))) {
+    fail(file, `${at}.rotate`, 'expected at most 12 lines of plain text, each under 300 characters');
+  }
   const ex = (o.examples ?? {}) as Record<string, unknown>;
   if (typeof ex !== 'object' || Array.isArray(ex)) fail(file, `${at}.examples`, 'expected a table');
   for (const key of Object.keys(ex)) {
@@ -98,6 +104,7 @@ function validateRule(r: unknown, file: string, at: string): RawRule {
     charset,
     min_entropy,
     require_mixed_case,
+    ...(rotate ? { rotate } : {}),
     stopwords: stopwords.map((w) => w.toLowerCase()),
     examples: { positive, negative },
   };

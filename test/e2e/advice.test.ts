@@ -1,7 +1,9 @@
 /** The block message names the real files in commands that work when pasted, and counts tokens, not places. */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { runCli } from '../helpers/cli.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
 import { shellWord } from '../../src/remediation.js';
@@ -62,5 +64,33 @@ describe('block message', () => {
     } finally {
       r.cleanup();
     }
+  });
+});
+
+describe('rotation advice per kind of token, from the rule data', () => {
+  it('a refresh token is revoked through the OAuth revoke endpoint, not refreshed', () => {
+    const d = tempDir();
+    writeFileSync(join(d.path, 'oauth.json'), `{"refresh_token": "${['nr', 't_'].join('')}${f.ntn().slice(4)}"}\n`);
+    const out = runCli(['dir', '.', '--no-color'], { cwd: d.path });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('POST https://api.notion.com/v1/oauth/revoke');
+    expect(out.stdout).not.toContain('refresh its token');
+  });
+
+  it('each kind found gets its own steps, once', () => {
+    const d = tempDir();
+    writeFileSync(join(d.path, 'a.py'), `A = "${f.ntn()}"\nB = "${f.ntn()}"\nC = "${f.legacy()}"\n`);
+    const out = runCli(['dir', '.', '--no-color'], { cwd: d.path }).stdout;
+    expect(out.match(/An internal connection's token/g)).toHaveLength(1);
+    expect(out.match(/A legacy integration secret/g)).toHaveLength(1);
+    expect(out).toContain('https://www.notion.so/developers/tokens');
+  });
+
+  it('a rule file whose rotate text holds control characters is refused', () => {
+    const d = tempDir();
+    writeFileSync(join(d.path, 'r.toml'), 'version = 1\n[[rules]]\nid = "x"\nprefix = "xyz_"\nbody_length = 20\ncharset = "A-Za-z0-9"\nrotate = ["\\u001b]0;t\\u0007"]\n');
+    const out = runCli(['dir', '.', '--rules', 'r.toml'], { cwd: d.path });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/rules\[0\]\.rotate/);
   });
 });

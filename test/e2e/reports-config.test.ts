@@ -71,7 +71,9 @@ describe('reports', () => {
 describe('remediation fitted to the situation', () => {
   it('dir: rotate, remove, how to mark a false positive', () => {
     const r = runCli(['dir', 'app.env', '--no-config'], { cwd: d.path });
-    expect(r.stdout).toMatch(/Rotate: open https:\/\/www\.notion\.so\/profile\/integrations/);
+    expect(r.stdout).toMatch(/Rotate it, then update every deployment/);
+    expect(r.stdout).toMatch(/developers\/connections .*select the connection and refresh its token/s);
+    expect(r.stdout).toMatch(/Only its owners or a workspace owner can do this/);
     expect(r.stdout).toMatch(/notion-guard:allow/);
     expect(r.stdout).toMatch(/notion-guard baseline/);
     expect(r.stdout).not.toMatch(/--no-verify/);

@@ -160,8 +160,12 @@ describe('notion-guard staged', () => {
     expect(s.code).toBe(1);
     expect(s.stdout + s.stderr).not.toContain(t);
     expect(s.stdout).toContain('.env:1:14');
-    expect(s.stdout).toMatch(/git restore --staged/);
+    // No commit yet: `git restore --staged` needs a HEAD, `git rm --cached` does not.
+    expect(s.stdout).toMatch(/or unstage: git rm --cached \.env$/m);
     expect(s.stdout).toMatch(/Rotate/);
+    r.write('README.md', 'x\n').git('add', 'README.md');
+    r.git('commit', '-qm', 'first', '--no-verify', '--', 'README.md');
+    expect(runCli(['staged'], { cwd: r.path }).stdout).toMatch(/or unstage: git restore --staged \.env$/m);
   });
 
   it('remediation shows the env idiom of the file\'s language and mentions --no-verify once, last', () => {
@@ -170,7 +174,8 @@ describe('notion-guard staged', () => {
     const out = runCli(['staged'], { cwd: r.path }).stdout;
     expect(out).toContain('src/client.py: os.environ["NOTION_TOKEN"]');
     expect(out).toContain('index.ts: process.env.NOTION_TOKEN');
-    expect(out).toMatch(/\.gitignore/);
+    // No .env here: advice about .env files would not fit.
+    expect(out).not.toMatch(/Keep \.env files/);
     expect(out.match(/--no-verify/g)).toHaveLength(1);
     expect(out.trim().split('\n').pop()).toMatch(/--no-verify/);
   });
