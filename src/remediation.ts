@@ -2,8 +2,9 @@
  * What to tell the person whose scan found a token, fitted to the situation. All wording lives here
  * (and in messages.ts), so the block message can be reviewed in one place.
  */
-import type { Finding, ScanMode } from './types.js';
+import type { Committed, Finding, ScanMode } from './types.js';
 import { sanitize } from './report/sanitize.js';
+import { redactText } from './report/redact.js';
 
 /**
  * Where integration secrets are managed. Notion moved this page from notion.so/my-integrations to
@@ -56,6 +57,8 @@ export function shellWord(p: string): string {
 
 export interface AdviceContext {
   hasHead?: boolean;
+  /** staged: tokens already in history, by secret. */
+  committed?: ReadonlyMap<string, Committed>;
   /** Rotation steps by rule id (rule data: `rotate` in the rule file). */
   rotation?: ReadonlyMap<string, readonly string[]>;
 }
@@ -68,12 +71,70 @@ function rotationLines(findings: readonly Finding[], ctx: AdviceContext, indent:
   return steps.flat().map((l) => `${indent}${sanitize(l)}`);
 }
 
+/** Where the token lives now, for the file-by-file step. */
+function fileSteps(files: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const f of files.slice(0, MAX_FILES).map((x) => sanitize(x))) {
+    const idiom = envIdiom(f);
+    lines.push(idiom ? `       ${f}: ${idiom}` : `       ${f}: keep it out of git (add it to .gitignore)`);
+  }
+  if (files.length > MAX_FILES) lines.push(`       (and ${files.length - MAX_FILES} more, listed above)`);
+  if (files.some((f) => /(^|\/)\.env(\.|$)/.test(f))) lines.push('     Keep .env files in .gitignore.');
+  return lines;
+}
+
+function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: readonly string[], others: boolean): string[] {
+  const lines: string[] = [];
+  const files = [...new Set(fresh.map((f) => f.file))];
+  const n = new Set(fresh.map((f) => f.secret)).size;
+  const subject = others ? (n === 1 ? 'The other token is' : 'The other tokens are') : n === 1 ? 'This token is' : 'These tokens are';
+  lines.push(`${subject} not committed yet. To fix the commit:`);
+  lines.push('  1. Remove the token from the file and read it from the environment instead:', ...fileSteps(files));
+  const args = files.slice(0, MAX_FILES).map((f) => shellWord(sanitize(f))).join(' ');
+  lines.push(`  2. Then re-stage: git add ${args}`);
+  // Before the first commit there is no HEAD to restore from.
+  lines.push(ctx.hasHead === false ? `     or unstage: git rm --cached ${args}` : `     or unstage: git restore --staged ${args}`);
+  const steps = rotationLines(fresh, ctx, '     ');
+  if (steps) lines.push('  3. Rotate it if it was ever pasted or shared anywhere else (then update every deployment that uses it):', ...steps);
+  else lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`, '     Do it anyway if the token was ever pasted or shared anywhere else.');
+  return lines;
+}
+
+/** A staged token that an earlier commit (made with --no-verify, or before the hook) already holds. */
+function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: readonly string[]): string[] {
+  const lines: string[] = [];
+  const where = new Map<string, { sha: string; pushedTo?: string; isHead?: boolean }>();
+  for (const f of found) where.set(f.secret, ctx.committed!.get(f.secret)!);
+  const all = [...where.values()];
+  const pushed = all.filter((c) => c.pushedTo);
+  const shas = [...new Set(all.map((c) => c.sha))].join(', ');
+  const files = [...new Set(found.map((f) => f.file))];
+  const steps = rotationLines(found, ctx, '     ') ?? [`     ${rotate[0]}`, `     ${rotate[1]}`];
+  const one = where.size === 1;
+  if (pushed.length > 0) {
+    lines.push(`ALREADY PUSHED: ${one ? 'this token is' : `${where.size} tokens are`} in commit ${shas}, which is on ${sanitize(redactText(pushed[0]!.pushedTo!))}. Anyone who can read`);
+    lines.push('the repository may have it: rotate first.');
+    lines.push('  1. Rotate it now, then update every deployment that uses it:', ...steps);
+    lines.push('  2. Remove it from the code and read it from the environment instead:', ...fileSteps(files));
+    lines.push('  3. After rotating, purge it from history: git filter-repo --replace-text <file listing the token>,');
+    lines.push('     force-push every branch and tag, and ask everyone to re-clone. Rotation is what protects you.');
+  } else {
+    const last = all.every((c) => c.isHead);
+    lines.push(`ALREADY COMMITTED: ${one ? 'this token is' : `${where.size} tokens are`} in commit ${shas} (not pushed yet), not only in this change.`);
+    lines.push('  1. Rotate it if it was ever pasted or shared anywhere else:', ...steps);
+    lines.push('  2. Remove it from the code and read it from the environment instead:', ...fileSteps(files));
+    if (last) lines.push(`  3. Stage the fix and rewrite that commit before pushing: git commit --amend (${shas} is your last commit).`);
+    else {
+      lines.push(`  3. Rewrite history before pushing: git rebase -i ${all[0]!.sha}~1, mark ${all[0]!.sha} as "edit",`);
+      lines.push('     remove the token, git commit --amend, then git rebase --continue.');
+    }
+  }
+  return lines;
+}
+
 export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: AdviceContext = {}): string[] {
   if (findings.length === 0) return [];
   const lines: string[] = [];
-  const files = [...new Set(findings.map((f) => f.file))];
-  // One token in two paths is one token to rotate.
-  const tokens = new Set(findings.map((f) => f.secret)).size;
   const live = findings.filter((f) => f.verification?.status === 'live');
   if (live.length > 0) {
     lines.push(`URGENT: ${live.length === 1 ? 'a token is' : `${live.length} tokens are`} LIVE. Rotate first, at ${INTEGRATIONS_URL}:`);
@@ -97,26 +158,10 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: A
     '   (the old one stops working at once), then update every deployment that uses it.',
   ];
   if (mode === 'staged') {
-    const shown = files.slice(0, MAX_FILES).map((f) => sanitize(f));
-    const more = files.length > MAX_FILES ? ` (and ${files.length - MAX_FILES} more, listed above)` : '';
-    lines.push(`${tokens === 1 ? 'This token is' : 'These tokens are'} not committed yet. To fix the commit:`);
-    lines.push('  1. Remove the token from the file and read it from the environment instead:');
-    for (const f of shown) {
-      const idiom = envIdiom(f);
-      lines.push(idiom ? `       ${f}: ${idiom}` : `       ${f}: keep it out of git (add it to .gitignore)`);
-    }
-    if (more) lines.push(`      ${more.trim()}`);
-    if (files.some((f) => /(^|\/)\.env(\.|$)/.test(f))) lines.push('     Keep .env files in .gitignore.');
-    const args = shown.map(shellWord).join(' ');
-    lines.push(`  2. Then re-stage: git add ${args}`);
-    // Before the first commit there is no HEAD to restore from.
-    lines.push(ctx.hasHead === false ? `     or unstage: git rm --cached ${args}` : `     or unstage: git restore --staged ${args}`);
-    const steps = rotationLines(findings, ctx, '     ');
-    if (steps) lines.push('  3. Rotate it if it was ever pasted or shared anywhere else (then update every deployment that uses it):', ...steps);
-    else {
-      lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`);
-      lines.push('     Do it anyway if the token was ever pasted or shared anywhere else.');
-    }
+    const inHistory = findings.filter((f) => ctx.committed?.has(f.secret));
+    const fresh = findings.filter((f) => !ctx.committed?.has(f.secret));
+    if (inHistory.length > 0) lines.push(...committedAdvice(inHistory, ctx, rotate));
+    if (fresh.length > 0) lines.push(...stagedAdvice(fresh, ctx, rotate, inHistory.length > 0));
   } else if (mode === 'history') {
     lines.push('These tokens are in git history: treat them as compromised.');
     const steps = rotationLines(findings, ctx, '     ');

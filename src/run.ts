@@ -5,7 +5,7 @@
  *   source → detector → filters (inline allow, config allowlist, baseline) → verifier → reporter
  */
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
+import type { Committed, Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
 import { loadRules } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
 import { scanItems } from './scan.js';
@@ -92,6 +92,8 @@ export interface ScanExtra {
   pathBase?: string;
   /** Whether the repository has a HEAD yet (staged scans): told to the advice. */
   hasHead?: boolean;
+  /** staged: tokens already in history, by secret (filled in by the scan). */
+  committed?: ReadonlyMap<string, Committed>;
 }
 
 /** What a self-scanning source may need besides the detector: how to rebuild it in a worker. */
@@ -188,7 +190,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');
   }
   stats.durationMs = Date.now() - started;
-  await emitReport({ mode, findings, stats, ...(extra.hasHead === undefined ? {} : { hasHead: extra.hasHead }) }, rules, opts, io);
+  await emitReport({ mode, findings, stats, ...(extra.hasHead === undefined ? {} : { hasHead: extra.hasHead }), ...(extra.committed?.size ? { committed: extra.committed } : {}) }, rules, opts, io);
   if (notRead > 0) io.stderr(`notion-guard: error: the scan is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above), so it cannot pass\n`);
   return exitCodeFor(findings, stats);
 }

@@ -136,12 +136,24 @@ export interface ScanStats {
 
 export type ScanMode = 'staged' | 'history' | 'dir' | 'stdin';
 
+/** A staged token that is already in a commit (see src/git/committed.ts). */
+export interface Committed {
+  /** Short sha of the oldest commit found holding it at that path. */
+  sha: string;
+  /** A remote-tracking branch containing that commit: the token is pushed. */
+  pushedTo?: string;
+  /** That commit is HEAD: `git commit --amend` rewrites it. */
+  isHead?: boolean;
+}
+
 export interface ScanResult {
   mode: ScanMode;
   findings: Finding[];
   stats: ScanStats;
   /** staged: false before the first commit (no HEAD), which changes how to unstage. */
   hasHead?: boolean;
+  /** staged: tokens already in history, by secret. */
+  committed?: ReadonlyMap<string, Committed>;
 }
 
 /** One file version handed from a source to the scanner. */

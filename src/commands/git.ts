@@ -6,6 +6,8 @@ import { hasHead, isShallow, openRepo, openRepoForHistory, workTreeTop } from '.
 import { scanHistory } from '../sources/history.js';
 import { scanStaged } from '../sources/staged.js';
 import { stagedEntries } from '../git/diff.js';
+import { findCommitted } from '../git/committed.js';
+import type { Committed } from '../types.js';
 import { scanAndReport, type CommonOptions, type PushScan, type RunIO } from '../run.js';
 import { noteUnreadable, sortFindings } from '../scan.js';
 import { sanitize } from '../report/sanitize.js';
@@ -22,8 +24,15 @@ export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<num
   const listed = stagedEntries({ cwd, top: cwd });
   listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
   const repo = await openRepo(cwd);
-  const scan: PushScan = (detector, stats, _onItem, ctx) => scanStaged(repo, listed, detector, stats, ctx.unreadable).then(sortFindings);
-  return scanAndReport('staged', scan, opts, io, { configStart: repo.top, pathBase: repo.top, hasHead: await hasHead(repo) });
+  const head = await hasHead(repo);
+  const committed = new Map<string, Committed>();
+  const scan: PushScan = async (detector, stats, _onItem, ctx) => {
+    const found = sortFindings(await scanStaged(repo, listed, detector, stats, ctx.unreadable));
+    // Only a blocked commit pays for this: is any token already in history (--no-verify earlier)?
+    if (found.length > 0 && head) for (const [k, v] of await findCommitted(repo, found)) committed.set(k, v);
+    return found;
+  };
+  return scanAndReport('staged', scan, opts, io, { configStart: repo.top, pathBase: repo.top, hasHead: head, committed });
 }
 
 export interface HistoryOptions extends GitCommandOptions {

@@ -35,7 +35,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const live = findings.filter((f) => f.verification?.status === 'live').sort((a, b) => reachScore(b.verification?.access) - reachScore(a.verification?.access));
   const ordered = [...live, ...findings.filter((f) => f.verification?.status !== 'live')];
   for (const f of ordered) out.push(...block(f, opts, bold, dim, red), '');
-  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false, ...(opts.rotation ? { rotation: opts.rotation } : {}) }));
+  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false, ...(opts.rotation ? { rotation: opts.rotation } : {}), ...(result.committed ? { committed: result.committed } : {}) }));
   return `${out.join('\n')}\n`;
 }
 

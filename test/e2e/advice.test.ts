@@ -94,3 +94,43 @@ describe('rotation advice per kind of token, from the rule data', () => {
     expect(out.stderr).toMatch(/rules\[0\]\.rotate/);
   });
 });
+
+describe('a staged token that is already in history', () => {
+  it('says which commit holds it, whether it is pushed, and the steps that fit', () => {
+    const r = new TestRepo();
+    const remote = new TestRepo({ bare: true });
+    try {
+      const t = f.ntn();
+      r.write('app.env', `NOTION_TOKEN=${t}\n`).git('add', '-A');
+      r.git('commit', '-qm', 'leak', '--no-verify');
+      const sha = r.git('rev-parse', '--short', 'HEAD').trim();
+      // The line is edited (an `export` added), so the token is on an added line again.
+      r.write('app.env', `export NOTION_TOKEN=${t}\n`).write('new.env', `OTHER=${f.ntn()}\n`).git('add', '-A');
+      const local = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(local.code).toBe(1);
+      expect(local.stdout).toContain(`ALREADY COMMITTED: this token is in commit ${sha} (not pushed yet)`);
+      expect(local.stdout).toContain(`git commit --amend (${sha} is your last commit)`);
+      expect(local.stdout).toContain('The other token is not committed yet.');
+      expect(local.stdout).toContain('git add new.env');
+      expect(local.stdout).not.toMatch(/This token is not committed yet/);
+
+      r.write('README.md', 'x\n').git('add', 'README.md');
+      r.git('commit', '-qm', 'docs', '--no-verify', '--', 'README.md');
+      const deeper = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(deeper.stdout).toContain(`git rebase -i ${sha}~1, mark ${sha} as "edit"`);
+
+      r.git('remote', 'add', 'origin', remote.path);
+      r.git('push', '-q', 'origin', 'HEAD:main');
+      r.git('fetch', '-q', 'origin');
+      const pushed = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(pushed.code).toBe(1);
+      expect(pushed.stdout).toContain(`ALREADY PUSHED: this token is in commit ${sha}, which is on origin/main.`);
+      expect(pushed.stdout).toMatch(/1\. Rotate it now/);
+      expect(pushed.stdout).toMatch(/purge it from history: git filter-repo/);
+      expect(pushed.stdout + pushed.stderr).not.toContain(t);
+    } finally {
+      r.cleanup();
+      remote.cleanup();
+    }
+  });
+});
