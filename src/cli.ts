@@ -55,7 +55,8 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     ({ values, positionals } = parseArgs({
       args: argv.slice(1),
       strict: true,
-      allowPositionals: command === 'history',
+      // staged: file names (lint-staged appends them) are accepted and ignored: the whole index is scanned.
+      allowPositionals: true,
       options: {
         format: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -114,9 +115,10 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('notion-guard')
     .usage('$0 <command> [options]\n\nKeeps Notion API tokens (ntn_…, legacy secret_…) out of git.')
     .command(
-      'staged',
+      'staged [files..]',
       'scan what the next commit will record (the index, not the work tree); for the pre-commit hook',
       (y) => common(y).option('repo', { type: 'string', describe: 'run in this repository instead of the current directory' })
+        .positional('files', { type: 'string', array: true, describe: 'accepted and ignored (lint-staged appends file names): the whole index is always scanned, so a narrow task glob cannot skip a .env' })
         .example('$0 staged', 'in .husky/pre-commit: block commits that add a token'),
       (a) => act(async () => {
         if (a['only-verified']) throw new UsageError('--only-verified cannot be used with staged: a hook blocks on every token found, whatever the network says');
