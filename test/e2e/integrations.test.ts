@@ -165,3 +165,15 @@ describe('the pre-commit framework', () => {
     }
   }, 600_000);
 });
+
+// In a shallow clone older commits are absent, so the check needs full history.
+const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() === 'true';
+
+describe('README pre-commit recipe', () => {
+  it.skipIf(shallow)('its rev: names a commit of this repository that carries the hook definition', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rev = /^\s+rev: (\S+)/m.exec(readme)![1]!;
+    const r = spawnSync('git', ['cat-file', '-e', `${rev}:.pre-commit-hooks.yaml`], { cwd: ROOT });
+    expect(r.status, `rev ${rev} is not a commit of this repository with .pre-commit-hooks.yaml`).toBe(0);
+  });
+});
