@@ -14,14 +14,14 @@ export function common<T>(y: Argv<T>) {
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('color', { type: 'boolean', default: true, describe: 'color on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR honoured)' })
     .option('rules', { type: 'string', array: true, describe: 'extra rule file(s) (TOML), added to the shipped rules' })
-    .option('decode-depth', { type: 'number', describe: 'layers of base64 to decode (default 1; 0 turns decoding off; 2 also finds base64 of base64)' })
+    .option('decode-depth', { type: 'number', requiresArg: true, describe: 'layers of base64 to decode (default 1; 0 turns decoding off; 2 also finds base64 of base64)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' })
     .option('verify', { type: 'boolean', default: false, describe: 'check each token found live against the Notion API (sends it there)' })
     .option('only-verified', { type: 'boolean', default: false, describe: 'with --verify: report only live tokens' })
     .option('api-url', { type: 'string', describe: 'Notion API base URL (default https://api.notion.com; env NOTION_GUARD_API_URL)' })
-    .option('verify-rate', { type: 'number', describe: 'verification requests per second (at most 3; default 3)' })
-    .option('verify-timeout', { type: 'number', describe: 'seconds per verification request (default 10)' })
-    .option('verify-budget', { type: 'number', describe: 'seconds for the whole verification (default 60)' })
+    .option('verify-rate', { type: 'number', requiresArg: true, describe: 'verification requests per second (at most 3; default 3)' })
+    .option('verify-timeout', { type: 'number', requiresArg: true, describe: 'seconds per verification request (default 10)' })
+    .option('verify-budget', { type: 'number', requiresArg: true, describe: 'seconds for the whole verification (default 60)' })
     .option('config', { type: 'string', describe: 'config file (default: .notion-guard.toml at the repository root); --no-config ignores it' })
     .option('ignore-allow-comments', { type: 'boolean', default: false, describe: 'report tokens on lines marked notion-guard:allow too (for CI: a comment in a pull request cannot hide a token)' })
     .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
@@ -64,8 +64,8 @@ export function toCommon(a: Record<string, unknown>): CommonOptions {
     const budget = (a['verify-budget'] as number | undefined) ?? 60;
     o.verifyExplicit = { rate: a['verify-rate'] !== undefined, timeout: a['verify-timeout'] !== undefined, budget: a['verify-budget'] !== undefined };
     if (!(rate > 0 && rate <= 3)) throw new UsageError('--verify-rate must be above 0 and at most 3 (Notion\'s limit)');
-    if (!(timeout > 0 && timeout <= 120)) throw new UsageError('--verify-timeout must be from 0 to 120 seconds');
-    if (!(budget > 0 && budget <= 3600)) throw new UsageError('--verify-budget must be from 0 to 3600 seconds');
+    if (!(timeout > 0 && timeout <= 120)) throw new UsageError('--verify-timeout must be more than 0 and at most 120 seconds');
+    if (!(budget > 0 && budget <= 3600)) throw new UsageError('--verify-budget must be more than 0 and at most 3600 seconds');
     o.verify = { apiUrl: resolveApiUrl(a['api-url'] as string | undefined, process.env), rate, timeoutMs: timeout * 1000, budgetMs: budget * 1000, maxRetries: 3 };
     o.onlyVerified = a['only-verified'] === true;
   } else if (a['api-url'] !== undefined) {
@@ -108,8 +108,13 @@ export function closestOption(name: string, known: readonly string[]): string | 
 export function withSuggestion(message: string, known: readonly string[]): string {
   const m = /^Unknown arguments?: (.+)$/.exec(message.trim());
   if (!m) return message;
-  const hints = m[1]!
-    .split(', ')
+  // yargs lists a camelCase copy of each dashed name (`bogus-ntn_…` and `bogusNtn…`): the copy is not
+  // what the user typed, and glued together it no longer looks like a token to the redaction step.
+  const camel = (n: string): string => n.replace(/[-_]+([a-zA-Z0-9])/g, (_x, c: string) => c.toUpperCase());
+  const given = m[1]!.split(', ');
+  const names = given.filter((n) => !given.some((d) => d !== n && /[-_]/.test(d) && camel(d) === n));
+  message = `Unknown argument${names.length === 1 ? '' : 's'}: ${names.join(', ')}`;
+  const hints = names
     .map((n) => [n, closestOption(n.replace(/^-+/, ''), known)] as const)
     .filter(([, k]) => k !== undefined)
     .map(([n, k]) => `--${k} (for ${n})`);

@@ -155,10 +155,11 @@ async function main(argv: string[]): Promise<number> {
       'baseline [paths..]',
       'record today\'s findings as accepted (history in a git repo, or the given paths), so later scans report only new ones',
       (y) => common(y).positional('paths', { type: 'string', array: true, describe: 'scan these paths instead of git history' })
-        .option('file', { type: 'string', default: '.notion-guard-baseline.json', describe: 'the baseline file to write' })
+        .option('file', { type: 'string', default: '.notion-guard-baseline.json', describe: 'the baseline file to add to (read by default by every scan from its folder)' })
+        .option('replace', { type: 'boolean', default: false, describe: 'start the baseline over instead of adding to it' })
         .example('$0 baseline && $0 history --baseline .notion-guard-baseline.json', 'adopt on a repository with a past'),
       (a) => act(async () => {
-        const opts = { ...toCommon(a), baselineCreate: a.file };
+        const opts = { ...toCommon(a), baselineCreate: a.file, ...(a.replace ? { baselineReplace: true } : {}) };
         const paths = [...(a.paths ?? []), ...afterDashes(a)];
         if (paths.length > 0) {
           const { runDir } = await import('./commands/dir.js');
@@ -235,8 +236,9 @@ async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      fail(withSuggestion(msg ?? 'invalid usage (see --help)', Object.keys(optionsOf().key)));
+      // yargs' own usage errors (YError: "Not enough arguments following: …") are usage errors too.
+      if (err && err.name !== 'YError') throw err;
+      fail(withSuggestion(msg ?? err?.message ?? 'invalid usage (see --help)', Object.keys(optionsOf().key)));
     })
     .parseAsync();
   return code;
@@ -252,7 +254,7 @@ function afterDashes(a: Record<string, unknown>): string[] {
  * yargs gives `--include` with nothing after it as `[]` and `--output` as `''`: a flag without its
  * value is a usage error, never "no filter" or "the default".
  */
-const POSITIONALS = new Set(['paths', 'ranges', 'tokens', 'reports', 'action']);
+const POSITIONALS = new Set(['paths', 'ranges', 'tokens', 'reports', 'action', 'files']);
 function checkValues(a: Record<string, unknown>, o: { string: string[]; array: string[] }): void {
   for (const key of new Set([...o.string, ...o.array])) {
     if (POSITIONALS.has(key)) continue;

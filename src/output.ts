@@ -34,6 +34,21 @@ function reportTarget(file: string): string {
   return realpathSync(file);
 }
 
+/**
+ * Checked before the run starts: a report that cannot be written must fail at once, not after an
+ * hour's scan, and never after tokens were already sent to Notion for verification.
+ */
+export function checkOutput(requested: string): void {
+  const file = reportTarget(requested);
+  let dir;
+  try {
+    dir = statSync(dirname(file));
+  } catch (e) {
+    throw new NotionGuardError('io', `cannot write ${requested}: its folder ${dirname(file)} cannot be used (${describeFsError(e)})`);
+  }
+  if (!dir.isDirectory()) throw new NotionGuardError('io', `cannot write ${requested}: ${dirname(file)} is not a folder`);
+}
+
 export function writeAtomic(requested: string, content: string): void {
   const file = reportTarget(requested);
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);

@@ -10,13 +10,14 @@ import { loadRules } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
 import { scanItems } from './scan.js';
 import { renderText, plural } from './report/text.js';
-import { writeAtomic } from './output.js';
+import { checkOutput, writeAtomic } from './output.js';
 import { sanitize } from './report/sanitize.js';
 import { redactText, setRedactionDetector } from './report/redact.js';
 import type { VerifyOptions } from './verify/index.js';
 import type { Detector } from './engine/detect.js';
 import type { WorkerInit } from './parallel/protocol.js';
-import { findConfig, loadConfig } from './config/load.js';
+import { findBaseline, findConfig, loadConfig } from './config/load.js';
+import { existsSync } from 'node:fs';
 import type { Config } from './config/schema.js';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -54,6 +55,8 @@ export interface CommonOptions {
   config?: string | false;
   baseline?: string;
   baselineCreate?: string;
+  /** With baselineCreate: start the file over instead of adding to it. */
+  baselineReplace?: boolean;
   /** The repository's name (e.g. owner/name) for the report, so reports of many runs merge cleanly. */
   repository?: string;
 }
@@ -110,6 +113,8 @@ export type PushScan = (detector: Detector, stats: ScanStats, onItem: () => void
 /** Scan the items of a source, filter, verify and report; returns the exit code. */
 export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceItem> | PushScan, opts: CommonOptions, io: RunIO, extra: ScanExtra = {}): Promise<number> {
   const started = Date.now();
+  if (opts.output) checkOutput(opts.output);
+  if (opts.baselineCreate) checkOutput(opts.baselineCreate);
   const cfg = resolveConfig(opts, extra.configStart ?? process.cwd());
   const ruleFiles = [...(cfg?.rules ?? []), ...(opts.rules ?? [])];
   const disabledRules = cfg?.disabledRules ?? [];
@@ -119,8 +124,10 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   // Output masks with every rule in force, even disabled ones, and one base64 layer more than the scan.
   setRedactionDetector(buildDetector(disabledRules.length ? loadRules(ruleFiles, []) : rules, { decodeDepth: Math.max(2, opts.decodeDepth ?? 1) }));
   // Read the baseline before scanning: a missing or broken one should fail at once, not after an hour.
-  const baselineFile = opts.baseline ?? cfg?.baseline;
+  // The repository's own baseline is read by default (not with --no-config: it can hide findings too).
+  const baselineFile = opts.baseline ?? cfg?.baseline ?? (opts.config === false ? undefined : findBaseline(extra.configStart ?? process.cwd()));
   const known = baselineFile && !opts.baselineCreate ? (await import('./filters/baseline.js')).loadBaseline(baselineFile) : undefined;
+  const pathBase = extra.pathBase ?? process.cwd();
   const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs: 0, ...extra.stats };
   const warn = (m: string): void => {
     if (!opts.quiet) io.stderr(`notion-guard: warning: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
@@ -163,13 +170,21 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file, undefined, globPath));
   }
   if (opts.baselineCreate) {
-    const { renderBaseline } = await import('./filters/baseline.js');
-    writeAtomic(opts.baselineCreate, renderBaseline(findings));
-    if (!opts.quiet) io.stderr(`notion-guard: baseline of ${plural(findings.length, 'finding')} written to ${sanitize(redactText(opts.baselineCreate))} (fingerprints only, no secrets)\n`);
+    const { renderBaseline, loadBaselineEntries } = await import('./filters/baseline.js');
+    // A baseline grows: recording today's findings keeps what was accepted before (--replace starts over).
+    const previous = !opts.baselineReplace && existsSync(opts.baselineCreate) ? loadBaselineEntries(opts.baselineCreate) : [];
+    const text = renderBaseline(findings, { pathBase, folder: dirname(resolve(opts.baselineCreate)) }, previous);
+    writeAtomic(opts.baselineCreate, text);
+    const total = (JSON.parse(text) as { entries: unknown[] }).entries.length;
+    if (!opts.quiet) io.stderr(`notion-guard: baseline ${sanitize(redactText(opts.baselineCreate))}: ${total - previous.length} new ${total - previous.length === 1 ? 'entry' : 'entries'}, ${total} in all (fingerprints only, no secrets)\n`);
     if (notRead > 0) io.stderr(`notion-guard: error: the baseline is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above)\n`);
     return notRead > 0 ? 2 : 0;
   }
-  if (known) findings = hide('baseline', findings.filter((f) => !known.has(f.fingerprint)));
+  if (known && baselineFile) {
+    const { baselineKeys } = await import('./filters/baseline.js');
+    const folder = dirname(resolve(baselineFile));
+    findings = hide('baseline', findings.filter((f) => !baselineKeys(f, pathBase, folder).some((k) => known.has(k))));
+  }
   if (hidden.allowComment + hidden.allowlist + hidden.baseline > 0) stats.hidden = hidden;
   if (opts.verify && findings.length > 0) {
     // Loaded only when asked: without --verify no network code is even imported.
@@ -184,7 +199,12 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     for (const f of findings) {
       const r = verifiable.has(f.ruleId)
         ? results.get(f.secret)
-        : { status: 'unknown' as const, reason: 'not checked: an OAuth refresh token only works with its client secret; treat it as live' };
+        : {
+            status: 'unknown' as const,
+            reason: f.secret.startsWith('nrt_')
+              ? 'not checked: an OAuth refresh token only works with its client secret; treat it as live'
+              : 'not checked: only Notion API tokens (ntn_, secret_) are ever sent to Notion',
+          };
       if (r) f.verification = r;
     }
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');

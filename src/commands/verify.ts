@@ -8,7 +8,8 @@ import { redact, redactVerification, setRedactionDetector } from '../report/reda
 import { describeVerification, reachScore } from '../report/text.js';
 import { escapeJsonText, sanitize } from '../report/sanitize.js';
 import type { CommonOptions, RunIO } from '../run.js';
-import { writeAtomic } from '../output.js';
+import { checkOutput, writeAtomic } from '../output.js';
+import { refuseDirectoryStdin } from '../sources/stdin.js';
 import { verifyTokens } from '../verify/index.js';
 import { scanBuffer } from '../engine/stream.js';
 import { loadRules } from '../rules/load.js';
@@ -17,6 +18,7 @@ import type { Candidate, Verification } from '../types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 async function readInput(io: RunIO): Promise<Buffer> {
+  if (io.stdin === process.stdin) refuseDirectoryStdin();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of io.stdin) {
@@ -34,6 +36,8 @@ function named(arg: string): string {
 
 export async function runVerify(args: readonly string[], opts: CommonOptions, io: RunIO): Promise<number> {
   if (!opts.verify) throw new NotionGuardError('usage', 'verify: no API settings');
+  if (opts.format === 'sarif') throw new NotionGuardError('usage', 'verify: --format sarif is for scans; use text or json');
+  if (opts.output) checkOutput(opts.output);
   const rules = loadRules(opts.rules ?? [], []);
   const detector = buildDetector(rules, opts.decodeDepth === undefined ? {} : { decodeDepth: opts.decodeDepth });
   setRedactionDetector(buildDetector(rules, { decodeDepth: Math.max(2, opts.decodeDepth ?? 1) }));
@@ -45,7 +49,9 @@ export async function runVerify(args: readonly string[], opts: CommonOptions, io
     // Every argument must be a Notion token, checked before any request is made.
     for (const arg of args) {
       const c = scanBuffer(detector, Buffer.from(arg, 'utf8'));
-      if (c.length === 0) throw new NotionGuardError('usage', `verify: not a Notion token: ${named(arg)}; nothing was sent`);
+      // An argument is one token, or one `NAME=token` assignment: nothing else rides along with it.
+      const value = arg.trim().replace(/^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=/, '').replace(/^(["'])(.*)\1$/, '$2');
+      if (c.length !== 1 || c[0]!.secret !== value) throw new NotionGuardError('usage', `verify: not a Notion token: ${named(arg)}; nothing was sent`);
       found.push(...c);
     }
   } else {
@@ -57,7 +63,10 @@ export async function runVerify(args: readonly string[], opts: CommonOptions, io
   const notVerifiable = [...new Set(found.filter((c) => !verifiable.has(c.ruleId)).map((c) => c.secret))].filter((t) => !tokens.includes(t));
   const results = tokens.length > 0 ? await verifyTokens(tokens, opts.verify) : new Map<string, Verification>();
   for (const t of notVerifiable) {
-    results.set(t, { status: 'unknown', reason: 'not sent: an OAuth refresh token can only be checked with its client credentials' });
+    results.set(t, {
+      status: 'unknown',
+      reason: t.startsWith('nrt_') ? 'not sent: an OAuth refresh token can only be checked with its client credentials' : 'not sent: only Notion API tokens (ntn_, secret_) are ever sent to Notion',
+    });
   }
   const score = (t: string): number => {
     const v = results.get(t)!;

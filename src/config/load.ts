@@ -10,9 +10,20 @@ export const CONFIG_NAME = '.notion-guard.toml';
 
 /** `.notion-guard.toml` in `start` or a parent, stopping at the repository root (a `.git` entry). */
 export function findConfig(start: string): string | undefined {
+  return findUp(CONFIG_NAME, start);
+}
+
+export const BASELINE_NAME = '.notion-guard-baseline.json';
+
+/** `.notion-guard-baseline.json` where a config would be found: read by default, as the block message says. */
+export function findBaseline(start: string): string | undefined {
+  return findUp(BASELINE_NAME, start);
+}
+
+function findUp(name: string, start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
-    const candidate = join(dir, CONFIG_NAME);
+    const candidate = join(dir, name);
     // Any entry counts, even a dangling link or a fifo: loading it then fails with its reason,
     // rather than the scan quietly running without the config the repository meant to give.
     if (present(candidate)) return candidate;

@@ -7,6 +7,8 @@ import { NotionGuardError } from '../errors.js';
 import { MIB, readRegularFile } from '../read-regular.js';
 import type { Finding } from '../types.js';
 import { TOOL_NAME } from '../version.js';
+import { fingerprint } from '../fingerprint.js';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 export interface BaselineFile {
   version: 1;
@@ -14,19 +16,42 @@ export interface BaselineFile {
   entries: { fingerprint: string; ruleId: string; file: string }[];
 }
 
-export function renderBaseline(findings: readonly Finding[]): string {
-  const seen = new Set<string>();
-  const entries = [];
-  for (const f of [...findings].sort((a, b) => (a.file + a.fingerprint < b.file + b.fingerprint ? -1 : 1))) {
-    if (seen.has(f.fingerprint)) continue;
-    seen.add(f.fingerprint);
-    entries.push({ fingerprint: f.fingerprint, ruleId: f.ruleId, file: f.file });
+type Entry = BaselineFile['entries'][number];
+
+/**
+ * Where a finding is, as a baseline records it: relative to the baseline file's folder when inside it
+ * (so `staged`, `history` and `dir` from any folder agree), else as reported without a leading `./`.
+ */
+export function baselinePath(f: Pick<Finding, 'file'>, pathBase: string, folder: string): string {
+  const rel = relative(folder, resolve(pathBase, f.file));
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return inside ? rel.split(sep).join('/') : f.file.replace(/^\.\//, '');
+}
+
+/** The fingerprints under which a baseline may have recorded this finding (older baselines kept `./`). */
+export function baselineKeys(f: Finding, pathBase: string, folder: string): string[] {
+  return [...new Set([f.fingerprint, fingerprint(f.ruleId, f.file.replace(/^\.\//, ''), f.secret), fingerprint(f.ruleId, baselinePath(f, pathBase, folder), f.secret)])];
+}
+
+/** Today's findings added to `previous` entries (a baseline only grows unless replaced). */
+export function renderBaseline(findings: readonly Finding[], where: { pathBase: string; folder: string } = { pathBase: '.', folder: '.' }, previous: readonly Entry[] = []): string {
+  const byPrint = new Map<string, Entry>();
+  for (const e of previous) byPrint.set(e.fingerprint, e);
+  for (const f of findings) {
+    const file = baselinePath(f, where.pathBase, where.folder);
+    const print = fingerprint(f.ruleId, file, f.secret);
+    if (!byPrint.has(print)) byPrint.set(print, { fingerprint: print, ruleId: f.ruleId, file });
   }
+  const entries = [...byPrint.values()].sort((a, b) => (a.file + a.fingerprint < b.file + b.fingerprint ? -1 : 1));
   const doc: BaselineFile = { version: 1, tool: TOOL_NAME, entries };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 export function loadBaseline(file: string): Set<string> {
+  return new Set(loadBaselineEntries(file).map((e) => e.fingerprint));
+}
+
+export function loadBaselineEntries(file: string): Entry[] {
   const text = readRegularFile(file, { what: 'baseline', maxBytes: 64 * MIB, code: 'config' });
   let doc: unknown;
   try {
@@ -38,5 +63,5 @@ export function loadBaseline(file: string): Set<string> {
   if (!d || d.version !== 1 || !Array.isArray(d.entries) || !d.entries.every((e) => e && typeof e.fingerprint === 'string')) {
     throw new NotionGuardError('config', `${file}: not a notion-guard baseline (expected {"version": 1, "entries": [{"fingerprint": …}]})`);
   }
-  return new Set(d.entries.map((e) => e.fingerprint));
+  return d.entries.map((e) => ({ fingerprint: e.fingerprint, ruleId: String(e.ruleId ?? ''), file: String(e.file ?? '') }));
 }

@@ -73,6 +73,13 @@ function maskBytes(latin: string, secrets: readonly string[], extra: readonly Sp
   for (const s of secrets) {
     if (s.length < 8) continue;
     for (let at = latin.indexOf(s); at !== -1; at = latin.indexOf(s, at + 1)) spans.push({ from: at, to: at + s.length, label: redact(s) });
+    // The same token under another spelling of its prefix (`ntn%5F…`, `ntn\u005f…`) is the same secret:
+    // its body alone is masked wherever it appears.
+    const prefix = KNOWN_PREFIXES.find((p) => s.startsWith(p));
+    const body = prefix ? s.slice(prefix.length) : '';
+    if (body.length >= 16) {
+      for (let at = latin.indexOf(body); at !== -1; at = latin.indexOf(body, at + 1)) spans.push({ from: at, to: at + body.length, label: `${body.slice(0, 4)}…` });
+    }
   }
   loose.lastIndex = 0;
   for (let m = loose.exec(latin); m !== null; m = loose.exec(latin)) spans.push({ from: m.index, to: m.index + m[0].length, label: redact(m[0]) });
@@ -105,7 +112,7 @@ export function redactText(text: string, secrets: readonly string[] = [], show =
 export function redactContext(lineText: string, masks: readonly LineMask[] | undefined, secrets: readonly string[], show = false): string {
   if (show) return Buffer.from(lineText, 'latin1').toString('utf8');
   const spans = (masks ?? []).map((m) => ({ from: m.from, to: m.to, label: label(m.secret, m.encoding) }));
-  return maskBytes(lineText, secrets, spans);
+  return maskBytes(lineText, [...new Set([...secrets, ...(masks ?? []).map((m) => m.secret)])], spans);
 }
 
 /** Commit metadata as displayable text: a subject or author name can hold a token too. */

@@ -46,6 +46,9 @@ export function parseRawRules(text: string, file: string): RawRule[] {
   return validateRuleFile(doc, file);
 }
 
+/** The prefixes of tokens Notion accepts as `Authorization: Bearer`. */
+export const NOTION_BEARER_PREFIXES: readonly string[] = ['ntn_', 'secret_'];
+
 export function parseRuleFile(text: string, file: string): Rule[] {
   const raw = (file === SHIPPED_RULES ? cachedShippedRules(text) : undefined) ?? parseRawRules(text, file);
   return raw.map((r) => ({
@@ -54,7 +57,10 @@ export function parseRuleFile(text: string, file: string): Rule[] {
     prefix: r.prefix,
     bodyLength: r.max_body_length ?? r.body_length,
     minBodyLength: r.min_body_length ?? r.body_length,
-    verifiable: r.verify,
+    // Only Notion's own bearer tokens are ever sent to Notion, whatever a rule file says: rule files
+    // can come from the scanned repository's config, and a rule for another vendor's key must not
+    // turn that key into a request.
+    verifiable: r.verify && NOTION_BEARER_PREFIXES.includes(r.prefix),
     bodyCharset: r.charset,
     minEntropy: r.min_entropy,
     requireMixedCase: r.require_mixed_case,

@@ -10,7 +10,7 @@ export const STDIN_NAME = '(standard input)';
  * `notion-guard stdin < somedir` must not pass as a clean scan: a directory on fd 0 reads as
  * nothing on some platforms. Pipes, fifos, ttys, sockets and regular files are all real streams.
  */
-function refuseDirectoryStdin(): void {
+export function refuseDirectoryStdin(): void {
   let st;
   try {
     st = fstatSync(0);

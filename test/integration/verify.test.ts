@@ -235,6 +235,32 @@ describe('--verify and the verify command', () => {
     expect(new Set(api.requests.slice(before).map((s) => s.headers.authorization))).toEqual(new Set([`Bearer ${T.bot}`]));
   });
 
+  it('a rule file (even the scanned repository’s own) cannot make another vendor’s secret a request', async () => {
+    const d2 = tempDir();
+    writeFileSync(join(d2.path, 'aws.toml'), 'version = 1\n[[rules]]\nid = "aws-key"\nprefix = "AKIA"\nbody_length = 16\ncharset = "A-Z0-9"\nverify = true\n');
+    writeFileSync(join(d2.path, '.notion-guard.toml'), 'rules = ["aws.toml"]\n');
+    writeFileSync(join(d2.path, 'x.env'), `AWS=${['AK', 'IA'].join('')}QZ7R4KX2M9WBT5VN\nN=${T.bot}\n`);
+    const before = api.requests.length;
+    const r = await runCliAsync(['dir', '.', '--verify', '--format', 'json'], { cwd: d2.path, env: env() });
+    expect(r.code).toBe(1);
+    expect(new Set(api.requests.slice(before).map((x) => x.headers.authorization))).toEqual(new Set([`Bearer ${T.bot}`]));
+    const aws = (JSON.parse(r.stdout).findings as { ruleId: string; verification: { status: string; reason: string } }[]).find((x) => x.ruleId === 'aws-key')!;
+    expect(aws.verification).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/only Notion API tokens/) as unknown });
+  });
+
+  it('verify: arguments are one token each; a bad --output or sarif is refused before any request', async () => {
+    const before = api.requests.length;
+    for (const arg of [`${T.bot} junk`, `${['AK', 'IA'].join('')}QZ7R4KX2M9WBT5VN ${T.bot}`, Buffer.from(T.bot).toString('base64'), `${T.bot}_`]) {
+      const r = await runCliAsync(['verify', arg], { env: env() });
+      expect(r.code, arg).toBe(2);
+    }
+    expect((await runCliAsync(['verify', '--output', '/nonexistent/dir/x.json'], { env: env(), input: `${T.bot}\n` })).code).toBe(2);
+    expect((await runCliAsync(['verify', '--format', 'sarif'], { env: env(), input: `${T.bot}\n` })).code).toBe(2);
+    expect(api.requests.length).toBe(before);
+    const ok = await runCliAsync(['verify', `export NOTION_TOKEN="${T.bot}"`], { env: env() });
+    expect(ok.code).toBe(1);
+  });
+
   it('refuses a non-loopback http API URL and --only-verified on staged', async () => {
     const bad = await runCliAsync(['dir', d.path, '--verify', '--api-url', 'http://example.com'], {});
     expect(bad.code).toBe(2);

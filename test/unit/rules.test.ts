@@ -58,7 +58,9 @@ describe('rule file validation', () => {
   });
   it('accepts a length range, and rejects a range mixed with an exact length', () => {
     const ranged = good.replace('body_length = 20', 'min_body_length = 20\nmax_body_length = 30');
-    expect(parseRuleFile(ranged, 'custom.toml')[0]).toMatchObject({ minBodyLength: 20, bodyLength: 30, verifiable: true });
+    expect(parseRuleFile(ranged, 'custom.toml')[0]).toMatchObject({ minBodyLength: 20, bodyLength: 30, verifiable: false });
+    // Only Notion's own bearer prefixes are ever verifiable, whatever the rule file says.
+    expect(parseRuleFile(ranged.replace(/prefix = "[^"]*"/, 'prefix = "ntn_"'), 'custom.toml')[0]!.verifiable).toBe(true);
     expect(err(`${good}min_body_length = 10\n`)).toMatch(/give either body_length or min_body_length/);
     expect(err(good.replace('body_length = 20', 'min_body_length = 30\nmax_body_length = 20'))).toMatch(/max_body_length: must not be below/);
   });
