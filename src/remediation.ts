@@ -179,7 +179,15 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: A
     lines.push('  2. Remove it from the file and read it from the environment or a secret manager instead.');
   }
   lines.push('False positive? Add "notion-guard:allow" in a comment on that line, an allowlist entry in');
-  lines.push('  .notion-guard.toml ([allowlist] paths/regexes/stopwords), or record it: notion-guard baseline.');
+  lines.push(
+    mode === 'staged' || mode === 'dir'
+      ? '  .notion-guard.toml ([allowlist] paths/regexes/stopwords), or accept it from the repository root:'
+      : '  .notion-guard.toml ([allowlist] paths/regexes/stopwords), or accept them all: notion-guard baseline',
+  );
+  if (mode === 'staged' || mode === 'dir') {
+    const args = [...new Set(findings.map((f) => f.file))].slice(0, MAX_FILES).map((f) => shellWord(sanitize(f))).join(' ');
+    lines.push(`  notion-guard baseline ${args} (adds to .notion-guard-baseline.json, which every scan reads).`);
+  }
   if (mode === 'staged') {
     lines.push('Last resort only: git commit --no-verify skips this check (the token then lands in history).');
   }

@@ -134,3 +134,37 @@ describe('a staged token that is already in history', () => {
     }
   });
 });
+
+describe('the false-positive path printed in the block message works as printed', () => {
+  it('notion-guard baseline FILE adds to the root baseline, which staged, dir and history read by default', () => {
+    const r = new TestRepo();
+    try {
+      const fp = f.ntn();
+      r.write('docs/sample.md', `token: ${fp}\n`).git('add', '-A');
+      const blocked = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(blocked.code).toBe(1);
+      const printed = /^ {2}(notion-guard baseline .*) \(adds to/m.exec(blocked.stdout)![1]!;
+      expect(printed).toBe('notion-guard baseline docs/sample.md');
+      const rec = runCli(printed.split(' ').slice(1), { cwd: r.path });
+      expect(rec.code, rec.stderr).toBe(0);
+      expect(rec.stderr).toMatch(/1 new entry, 1 in all/);
+      const again = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/1 hidden by the baseline/);
+      // From a subfolder, and over history, the same entry holds.
+      expect(runCli(['dir', '.'], { cwd: join(r.path, 'docs') }).code).toBe(0);
+      r.git('commit', '-qm', 'docs', '--no-verify');
+      expect(runCli(['history'], { cwd: r.path }).code).toBe(0);
+      // A second acceptance adds; it does not replace the first.
+      r.write('b.md', `other ${f.ntn()}\n`);
+      expect(runCli(['baseline', 'b.md'], { cwd: r.path }).stderr).toMatch(/1 new entry, 2 in all/);
+      expect(runCli(['dir', '.'], { cwd: r.path }).code).toBe(0);
+      // --no-config (untrusted pull requests) ignores the repository's baseline too.
+      expect(runCli(['dir', '.', '--no-config'], { cwd: r.path }).code).toBe(1);
+      expect(runCli(['baseline', 'b.md', '--replace'], { cwd: r.path }).stderr).toMatch(/1 in all/);
+      expect(runCli(['dir', '.'], { cwd: r.path }).code).toBe(1);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
