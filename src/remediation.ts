@@ -15,9 +15,27 @@ export const INTEGRATIONS_URL = 'https://www.notion.so/profile/integrations';
 
 /** The idiom for reading a secret from the environment, by file type, where it is obvious. */
 export function envIdiom(file: string): string | undefined {
-  const base = file.split('/').pop() ?? file;
-  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.')).toLowerCase() : '';
+  const path = file.replace(/\\/g, '/');
+  const base = path.split('/').pop() ?? path;
+  const lower = base.toLowerCase();
+  const ext = base.includes('.') ? lower.slice(lower.lastIndexOf('.')) : '';
+  // Templates are meant to be committed: the value goes, the file stays.
+  if (/^\.env\.(example|sample|template|dist|defaults)$/i.test(base) || /\.(example|sample|template)$/i.test(base)) {
+    return 'this file is meant to be committed: replace the value with a placeholder (NOTION_TOKEN=)';
+  }
   if (/^\.env(\..*)?$/.test(base)) return undefined;
+  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return '${{ secrets.NOTION_TOKEN }}, stored under Settings → Secrets and variables → Actions';
+  if (lower === '.gitlab-ci.yml') return '$NOTION_TOKEN from a masked CI/CD variable (Settings → CI/CD → Variables)';
+  if (/(^|\/)\.circleci\/config\.ya?ml$/.test(path)) return '$NOTION_TOKEN from a project environment variable or a context';
+  if (lower === 'bitbucket-pipelines.yml') return '$NOTION_TOKEN from a secured repository variable';
+  if (lower === 'jenkinsfile') return "withCredentials([string(credentialsId: 'notion-token', variable: 'NOTION_TOKEN')])";
+  if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(lower)) return 'environment: NOTION_TOKEN: ${NOTION_TOKEN} (from the shell or an untracked .env), or a compose secret';
+  if (/(^|\/)(k8s|kubernetes|manifests|helm|charts|deploy)\//i.test(path) && /\.ya?ml$/.test(ext)) {
+    return 'a Kubernetes Secret created outside git (kubectl create secret, sealed-secrets or an external secret store), read with env.valueFrom.secretKeyRef';
+  }
+  if (/^(mcp|\.mcp)\.json$/.test(lower) || lower === 'claude_desktop_config.json' || /(^|\/)\.(cursor|vscode)\/mcp\.json$/.test(path)) {
+    return 'set NOTION_TOKEN in the environment the MCP client starts the server with (an env or input reference where the client supports one, e.g. ${env:NOTION_TOKEN}), and keep a config that must hold it out of git';
+  }
   const byExt: Record<string, string> = {
     '.js': 'process.env.NOTION_TOKEN',
     '.mjs': 'process.env.NOTION_TOKEN',
@@ -26,7 +44,7 @@ export function envIdiom(file: string): string | undefined {
     '.ts': 'process.env.NOTION_TOKEN',
     '.tsx': 'process.env.NOTION_TOKEN',
     '.py': 'os.environ["NOTION_TOKEN"]',
-    '.ipynb': 'os.environ["NOTION_TOKEN"] (and clear the cell outputs)',
+    '.ipynb': 'os.environ["NOTION_TOKEN"], then clear the outputs too (jupyter nbconvert --clear-output --inplace), since they keep printed values',
     '.rb': 'ENV.fetch("NOTION_TOKEN")',
     '.go': 'os.Getenv("NOTION_TOKEN")',
     '.rs': 'std::env::var("NOTION_TOKEN")',
@@ -37,11 +55,12 @@ export function envIdiom(file: string): string | undefined {
     '.sh': '"$NOTION_TOKEN"',
     '.bash': '"$NOTION_TOKEN"',
     '.zsh': '"$NOTION_TOKEN"',
-    '.yml': '${{ secrets.NOTION_TOKEN }} (CI) or an environment variable',
-    '.yaml': '${{ secrets.NOTION_TOKEN }} (CI) or an environment variable',
-    '.json': 'an environment variable, e.g. "env": { "NOTION_TOKEN": "${NOTION_TOKEN}" } where the tool supports it',
+    '.yml': 'an environment variable read by whatever loads this file (or your CI\'s secret store)',
+    '.yaml': 'an environment variable read by whatever loads this file (or your CI\'s secret store)',
+    '.json': 'an environment variable read by the code that loads this file',
+    '.toml': 'an environment variable read by the code that loads this file',
   };
-  if (base === 'Dockerfile' || base.endsWith('.dockerfile')) return 'a build secret (RUN --mount=type=secret) or a runtime -e NOTION_TOKEN';
+  if (base === 'Dockerfile' || lower.endsWith('.dockerfile')) return 'a build secret (RUN --mount=type=secret) or a runtime -e NOTION_TOKEN';
   return byExt[ext];
 }
 
