@@ -209,4 +209,24 @@ describe('pre-commit hook through a real git commit', () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stdout + refused.stderr).toContain('src/config.ts:1:23');
   });
+
+  it('the README recipe exactly: husky init, then install; blocks although the default hook runs a passing npm test', () => {
+    const r = project();
+    r.write('package.json', '{"name":"app","version":"1.0.0","private":true,"scripts":{"test":"exit 0"}}\n');
+    r.commit('scripts');
+    symlinkSync(HUSKY, join(r.path, 'node_modules/husky'));
+    const init = spawnSync(process.execPath, [join(HUSKY, 'bin.js'), 'init'], { cwd: r.path, encoding: 'utf8' });
+    expect(init.status, init.stderr).toBe(0);
+    expect(readFileSync(join(r.path, '.husky/pre-commit'), 'utf8')).toMatch(/npm test/);
+    expect(runCli(['install'], { cwd: r.path }).code).toBe(0);
+    const hook = readFileSync(join(r.path, '.husky/pre-commit'), 'utf8');
+    expect(hook.indexOf('notion-guard staged')).toBeLessThan(hook.indexOf('npm test'));
+    r.write('.env', `NOTION_TOKEN=${f.ntn()}\n`).git('add', '-A');
+    const refused = commit(r);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('.env:1:14');
+    r.git('rm', '-q', '--cached', '.env');
+    const clean = commit(r);
+    expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+  });
 });
