@@ -31,8 +31,15 @@ if [ "$mode" = auto ] && [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "$GITHUB_EVENT_
       if [ -n "$before" ] && [ "$before" != "$zero" ] && git cat-file -e "$before^{commit}" 2>/dev/null; then
         range=("$before..$after")
       else
-        # A new branch (or a force-push whose old tip is gone): the commits not on any other branch.
+        # A new branch (or a force-push whose old tip is gone): only the commits no other remote
+        # branch already has. Scanning all that is reachable would fail a clean branch on an old
+        # leak of main's.
+        ref=$(json_field "$GITHUB_EVENT_PATH" ref)
+        pushed="origin/${ref#refs/heads/}"
         range=("$after")
+        while read -r name sha; do
+          [ -n "$sha" ] && [ "$name" != "$pushed" ] && range+=("^$sha")
+        done < <(git for-each-ref --format='%(refname:short) %(objectname)' refs/remotes/)
       fi
       ;;
     pull_request|pull_request_target)
@@ -53,8 +60,24 @@ if [ -n "$sarif" ]; then
   $cli history "${range[@]}" --format sarif --output "$sarif" --quiet ${NG_ARGS:-}
   status=$?
   [ $status -le 1 ] || exit $status
+  # Annotations on the commit's files, so repositories without code scanning still see each finding
+  # (the SARIF is already redacted). Workflow-command values escape %, CR, LF (and , : in properties).
+  node -e '
+    const esc = (s, prop) => { s = String(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"); return prop ? s.replace(/:/g, "%3A").replace(/,/g, "%2C") : s; };
+    const runs = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).runs || [];
+    for (const r of runs[0] ? runs[0].results || [] : []) {
+      const loc = ((r.locations || [])[0] || {}).physicalLocation || {};
+      const file = (loc.artifactLocation || {}).uri || "";
+      const line = (loc.region || {}).startLine || 1;
+      console.log(`::error file=${esc(file, true)},line=${line},title=${esc("notion-guard: " + r.ruleId, true)}::${esc((r.message || {}).text || "Notion token")}`);
+    }' "$sarif" || true
 fi
+report=$(mktemp)
 # shellcheck disable=SC2086
-$cli history "${range[@]}" --no-color ${NG_ARGS:-}
-status=$?
+$cli history "${range[@]}" --no-color ${NG_ARGS:-} | tee "$report"
+status=${PIPESTATUS[0]}
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  { echo '## notion-guard'; echo; echo '```'; cat "$report"; echo '```'; } >> "$GITHUB_STEP_SUMMARY"
+fi
+rm -f "$report"
 exit $status

@@ -98,14 +98,14 @@ describe('the GitHub Action', () => {
     });
     afterAll(() => r.cleanup());
 
-    function scan(event: string, payload: object) {
+    function scan(event: string, payload: object, extraEnv: Record<string, string> = {}) {
       const ev = join(r.path, '..', `event-${process.pid}-${event}.json`);
       writeFileSync(ev, JSON.stringify(payload));
       const sarif = join(r.path, '..', `out-${process.pid}-${event}.sarif`);
       const res = spawnSync('bash', [join(ROOT, 'scripts/action-scan.sh')], {
         cwd: r.path,
         encoding: 'utf8',
-        env: { ...process.env, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: ev, GITHUB_SHA: after, NG_CLI: cli, NG_SARIF: sarif },
+        env: { ...process.env, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: ev, GITHUB_SHA: after, NG_CLI: cli, NG_SARIF: sarif, ...extraEnv },
       });
       const results = existsSync(sarif) ? JSON.parse(readFileSync(sarif, 'utf8')).runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri) : [];
       return { code: res.status, out: res.stdout, results };
@@ -129,6 +129,33 @@ describe('the GitHub Action', () => {
       const s = scan('schedule', {});
       expect(s.code).toBe(1);
       expect(s.results.sort()).toEqual(['new.yml', 'old.env']);
+    });
+
+    it('a push that creates a branch scans that branch’s own commits, not main’s old leak', () => {
+      r.git('update-ref', 'refs/remotes/origin/main', before);
+      r.git('update-ref', 'refs/remotes/origin/feature', after);
+      try {
+        const zero = '0'.repeat(40);
+        const s = scan('push', { before: zero, after, ref: 'refs/heads/feature' });
+        expect(s.code).toBe(1);
+        expect(s.results).toEqual(['new.yml']);
+        // A new branch with nothing new on it passes, though main's history holds a leak.
+        r.git('update-ref', 'refs/remotes/origin/main', after);
+        expect(scan('push', { before: zero, after, ref: 'refs/heads/feature' }).code).toBe(0);
+      } finally {
+        r.git('update-ref', '-d', 'refs/remotes/origin/main');
+        r.git('update-ref', '-d', 'refs/remotes/origin/feature');
+      }
+    });
+
+    it('annotates each finding and writes a job summary, redacted', () => {
+      const summary = join(r.path, '..', `summary-${process.pid}.md`);
+      const s = scan('push', { before, after }, { GITHUB_STEP_SUMMARY: summary });
+      expect(s.out).toMatch(/^::error file=new\.yml,line=1,title=notion-guard%3A notion-legacy-token::/m);
+      const md = readFileSync(summary, 'utf8');
+      expect(md).toMatch(/^## notion-guard/);
+      expect(md).toContain('new.yml');
+      expect(md + s.out).not.toContain(fresh);
     });
 
     it('a clean pushed range passes', () => {
