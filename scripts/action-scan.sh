@@ -2,7 +2,8 @@
 # The GitHub Action's scan step (action.yml), kept as a script so it can be run and tested locally.
 # Chooses what to scan from the event: the pushed range on push, the pull request's commits on
 # pull_request, full history otherwise (schedule, workflow_dispatch). Writes SARIF for code
-# scanning, prints the text report, and exits 1 on findings (2 on errors).
+# scanning and the text report from one scan, annotations and a job summary; exits 1 on findings
+# (2 on errors).
 #
 # Environment: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH (the event payload), GITHUB_SHA, and
 #   NG_CLI      the notion-guard command (default: notion-guard)
@@ -54,12 +55,14 @@ if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
   echo "::warning::notion-guard: shallow checkout: history is truncated. Use actions/checkout with fetch-depth: 0."
 fi
 
-status=0
-if [ -n "$sarif" ]; then
-  # shellcheck disable=SC2086
-  $cli history "${range[@]}" --format sarif --output "$sarif" --quiet ${NG_ARGS:-}
-  status=$?
-  [ $status -le 1 ] || exit $status
+report=$(mktemp)
+# One scan, two reports: the text log here, SARIF for code scanning (--verify sends each token once).
+sarif_args=()
+[ -n "$sarif" ] && sarif_args=(--sarif-output "$sarif")
+# shellcheck disable=SC2086
+$cli history "${range[@]}" --no-color "${sarif_args[@]}" ${NG_ARGS:-} | tee "$report"
+status=${PIPESTATUS[0]}
+if [ -n "$sarif" ] && [ -f "$sarif" ] && [ "$status" -le 1 ]; then
   # Annotations on the commit's files, so repositories without code scanning still see each finding
   # (the SARIF is already redacted). Workflow-command values escape %, CR, LF (and , : in properties).
   node -e '
@@ -72,10 +75,6 @@ if [ -n "$sarif" ]; then
       console.log(`::error file=${esc(file, true)},line=${line},title=${esc("notion-guard: " + r.ruleId, true)}::${esc((r.message || {}).text || "Notion token")}`);
     }' "$sarif" || true
 fi
-report=$(mktemp)
-# shellcheck disable=SC2086
-$cli history "${range[@]}" --no-color ${NG_ARGS:-} | tee "$report"
-status=${PIPESTATUS[0]}
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   { echo '## notion-guard'; echo; echo '```'; cat "$report"; echo '```'; } >> "$GITHUB_STEP_SUMMARY"
 fi

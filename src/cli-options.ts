@@ -9,6 +9,7 @@ import { resolveApiUrl } from './verify/api-url.js';
 export function common<T>(y: Argv<T>) {
   return y
     .option('format', { choices: ['text', 'json', 'sarif'] as const, default: 'text' as const, describe: 'report format' })
+    .option('sarif-output', { type: 'string', describe: 'also write the report as SARIF to FILE (one scan for CI\'s code scanning and its log)' })
     .option('output', { type: 'string', describe: 'write the report to FILE (atomically); the terminal gets a one-line summary' })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'print full tokens (default: redacted)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
@@ -44,6 +45,10 @@ export function toCommon(a: Record<string, unknown>): CommonOptions {
   if (typeof a.output === 'string') {
     if (a.output === '') throw new UsageError('--output needs a file name');
     o.output = a.output;
+  }
+  if (typeof a['sarif-output'] === 'string') {
+    if (a['sarif-output'] === '') throw new UsageError('--sarif-output needs a file name');
+    o.sarifOutput = a['sarif-output'];
   }
   if (Array.isArray(a.rules)) o.rules = a.rules as string[];
   if (a['only-verified'] && !a.verify) throw new UsageError('--only-verified needs --verify');

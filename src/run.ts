@@ -55,6 +55,8 @@ export interface CommonOptions {
   config?: string | false;
   baseline?: string;
   baselineCreate?: string;
+  /** Also write the report as SARIF to this file. */
+  sarifOutput?: string;
   /** With baselineCreate: start the file over instead of adding to it. */
   baselineReplace?: boolean;
   /** The repository's name (e.g. owner/name) for the report, so reports of many runs merge cleanly. */
@@ -114,6 +116,7 @@ export type PushScan = (detector: Detector, stats: ScanStats, onItem: () => void
 export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceItem> | PushScan, opts: CommonOptions, io: RunIO, extra: ScanExtra = {}): Promise<number> {
   const started = Date.now();
   if (opts.output) checkOutput(opts.output);
+  if (opts.sarifOutput) checkOutput(opts.sarifOutput);
   if (opts.baselineCreate) checkOutput(opts.baselineCreate);
   const cfg = resolveConfig(opts, extra.configStart ?? process.cwd());
   const ruleFiles = [...(cfg?.rules ?? []), ...(opts.rules ?? [])];
@@ -219,6 +222,9 @@ export async function emitReport(result: ScanResult, rules: readonly Rule[], opt
   let rendered: string;
   const repository = opts.repository ?? (io.env.GITHUB_REPOSITORY || undefined);
   const meta = { showSecrets: opts.showSecrets, ...(repository ? { repository } : {}) };
+  // A second report of the same scan (CI: SARIF for code scanning and the text log, one scan, one
+  // verification of each token).
+  if (opts.sarifOutput) writeAtomic(opts.sarifOutput, (await import('./report/sarif.js')).renderSarif(result, rules, meta));
   if (opts.format === 'json') rendered = (await import('./report/json.js')).renderJson(result, meta);
   else if (opts.format === 'sarif') rendered = (await import('./report/sarif.js')).renderSarif(result, rules, meta);
   else {

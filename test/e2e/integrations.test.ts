@@ -158,6 +158,18 @@ describe('the GitHub Action', () => {
       expect(md + s.out).not.toContain(fresh);
     });
 
+    it('scans once: --verify sends each token once for both reports', () => {
+      const seen: string[] = [];
+      const stub = join(r.path, '..', `ng-count-${process.pid}.sh`);
+      const log = join(r.path, '..', `ng-count-${process.pid}.log`);
+      writeFileSync(stub, `#!/bin/sh\necho run >> ${log}\nexec ${cli} "$@"\n`, { mode: 0o755 });
+      const s = scan('push', { before, after }, { NG_CLI: stub });
+      expect(s.code).toBe(1);
+      seen.push(...readFileSync(log, 'utf8').trim().split('\n'));
+      expect(seen).toHaveLength(1);
+      expect(s.results).toEqual(['new.yml']);
+    });
+
     it('a clean pushed range passes', () => {
       const s = scan('push', { before: after, after });
       expect(s.code).toBe(0);

@@ -230,3 +230,17 @@ describe('allowlist paths are relative to the config file', () => {
     }
   });
 });
+
+describe('--sarif-output', () => {
+  it('writes the same findings as SARIF beside the text report, from one scan', () => {
+    const g = new TokenFactory(65);
+    const d = tempDir();
+    writeFileSync(join(d.path, 'a.env'), `A=${g.ntn()}\n`);
+    const r = runCli(['dir', '.', '--no-color', '--sarif-output', 'out.sarif'], { cwd: d.path });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/a\.env:1:3/);
+    const sarif = JSON.parse(readFileSync(join(d.path, 'out.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
+    expect(sarif.runs[0]!.results).toHaveLength(1);
+    expect(runCli(['dir', '.', '--sarif-output', '/nonexistent/x.sarif'], { cwd: d.path }).code).toBe(2);
+  });
+});
