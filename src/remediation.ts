@@ -90,6 +90,11 @@ function rotationLines(findings: readonly Finding[], ctx: AdviceContext, indent:
   return steps.flat().map((l) => `${indent}${sanitize(l)}`);
 }
 
+/** The files, as words of a command to paste (the first MAX_FILES; the rest are in the report). */
+function shellArgs(files: readonly string[]): string {
+  return files.slice(0, MAX_FILES).map((f) => shellWord(sanitize(f))).join(' ');
+}
+
 /** Where the token lives now, for the file-by-file step. */
 function fileSteps(files: readonly string[]): string[] {
   const lines: string[] = [];
@@ -109,7 +114,7 @@ function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: rea
   const subject = others ? (n === 1 ? 'The other token is' : 'The other tokens are') : n === 1 ? 'This token is' : 'These tokens are';
   lines.push(`${subject} not committed yet. To fix the commit:`);
   lines.push('  1. Remove the token from the file and read it from the environment instead:', ...fileSteps(files));
-  const args = files.slice(0, MAX_FILES).map((f) => shellWord(sanitize(f))).join(' ');
+  const args = shellArgs(files);
   lines.push(`  2. Then re-stage: git add ${args}`);
   // Before the first commit there is no HEAD to restore from.
   lines.push(ctx.hasHead === false ? `     or unstage: git rm --cached ${args}` : `     or unstage: git restore --staged ${args}`);
@@ -122,7 +127,7 @@ function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: rea
 /** A staged token that an earlier commit (made with --no-verify, or before the hook) already holds. */
 function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: readonly string[]): string[] {
   const lines: string[] = [];
-  const where = new Map<string, { sha: string; pushedTo?: string; isHead?: boolean }>();
+  const where = new Map<string, Committed>();
   for (const f of found) where.set(f.secret, ctx.committed!.get(f.secret)!);
   const all = [...where.values()];
   const pushed = all.filter((c) => c.pushedTo);
@@ -204,8 +209,7 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: A
       : '  .notion-guard.toml ([allowlist] paths/regexes/stopwords), or accept them all: notion-guard baseline',
   );
   if (mode === 'staged' || mode === 'dir') {
-    const args = [...new Set(findings.map((f) => f.file))].slice(0, MAX_FILES).map((f) => shellWord(sanitize(f))).join(' ');
-    lines.push(`  notion-guard baseline ${args} (adds to .notion-guard-baseline.json, which every scan reads).`);
+    lines.push(`  notion-guard baseline ${shellArgs([...new Set(findings.map((f) => f.file))])} (adds to .notion-guard-baseline.json, which every scan reads).`);
   }
   if (mode === 'staged') {
     lines.push('Last resort only: git commit --no-verify skips this check (the token then lands in history).');

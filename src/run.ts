@@ -4,7 +4,8 @@
  *
  *   source → detector → filters (inline allow, config allowlist, baseline) → verifier → reporter
  */
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { relativeInside } from './relative-path.js';
 import type { Committed, Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
 import { loadRules } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
@@ -95,10 +96,15 @@ export interface ScanExtra {
   configStart?: string;
   /** The folder reported paths are relative to (the repository's top for git scans; default the cwd). */
   pathBase?: string;
-  /** Whether the repository has a HEAD yet (staged scans): told to the advice. */
+  /** staged: facts for the advice, filled in by the scan (only when it found something). */
+  staged?: StagedFacts;
+}
+
+export interface StagedFacts {
+  /** false before the first commit. */
   hasHead?: boolean;
-  /** staged: tokens already in history, by secret (filled in by the scan). */
-  committed?: ReadonlyMap<string, Committed>;
+  /** Tokens already in history, by secret. */
+  committed: Map<string, Committed>;
 }
 
 /** What a self-scanning source may need besides the detector: how to rebuild it in a worker. */
@@ -166,9 +172,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     const base = extra.pathBase ?? process.cwd();
     const globPath = (f: Finding): string => {
       const abs = resolve(base, f.file);
-      const rel = relative(cfgDir, abs);
-      const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-      return (inside ? rel : relative(base, abs) || f.file).split(sep).join('/');
+      return relativeInside(cfgDir, abs) ?? (relative(base, abs).split(sep).join('/') || f.file);
     };
     findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file, undefined, globPath));
   }
@@ -176,9 +180,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     const { renderBaseline, loadBaselineEntries } = await import('./filters/baseline.js');
     // A baseline grows: recording today's findings keeps what was accepted before (--replace starts over).
     const previous = !opts.baselineReplace && existsSync(opts.baselineCreate) ? loadBaselineEntries(opts.baselineCreate) : [];
-    const text = renderBaseline(findings, { pathBase, folder: dirname(resolve(opts.baselineCreate)) }, previous);
+    const { text, total } = renderBaseline(findings, { pathBase, folder: dirname(resolve(opts.baselineCreate)) }, previous);
     writeAtomic(opts.baselineCreate, text);
-    const total = (JSON.parse(text) as { entries: unknown[] }).entries.length;
     if (!opts.quiet) io.stderr(`notion-guard: baseline ${sanitize(redactText(opts.baselineCreate))}: ${total - previous.length} new ${total - previous.length === 1 ? 'entry' : 'entries'}, ${total} in all (fingerprints only, no secrets)\n`);
     if (notRead > 0) io.stderr(`notion-guard: error: the baseline is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above)\n`);
     return notRead > 0 ? 2 : 0;
@@ -213,7 +216,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');
   }
   stats.durationMs = Date.now() - started;
-  await emitReport({ mode, findings, stats, ...(extra.hasHead === undefined ? {} : { hasHead: extra.hasHead }), ...(extra.committed?.size ? { committed: extra.committed } : {}) }, rules, opts, io);
+  const staged = extra.staged;
+  await emitReport({ mode, findings, stats, ...(staged?.hasHead === undefined ? {} : { hasHead: staged.hasHead }), ...(staged?.committed.size ? { committed: staged.committed } : {}) }, rules, opts, io);
   if (notRead > 0) io.stderr(`notion-guard: error: the scan is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above), so it cannot pass\n`);
   return exitCodeFor(findings, stats);
 }

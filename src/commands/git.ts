@@ -7,8 +7,7 @@ import { scanHistory } from '../sources/history.js';
 import { scanStaged } from '../sources/staged.js';
 import { stagedEntries } from '../git/diff.js';
 import { findCommitted } from '../git/committed.js';
-import type { Committed } from '../types.js';
-import { scanAndReport, type CommonOptions, type PushScan, type RunIO } from '../run.js';
+import { scanAndReport, type CommonOptions, type PushScan, type RunIO, type StagedFacts } from '../run.js';
 import { noteUnreadable, sortFindings } from '../scan.js';
 import { sanitize } from '../report/sanitize.js';
 import { redactText } from '../report/redact.js';
@@ -24,15 +23,18 @@ export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<num
   const listed = stagedEntries({ cwd, top: cwd });
   listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
   const repo = await openRepo(cwd);
-  const head = await hasHead(repo);
-  const committed = new Map<string, Committed>();
+  const facts: StagedFacts = { committed: new Map() };
   const scan: PushScan = async (detector, stats, _onItem, ctx) => {
     const found = sortFindings(await scanStaged(repo, listed, detector, stats, ctx.unreadable));
-    // Only a blocked commit pays for this: is any token already in history (--no-verify earlier)?
-    if (found.length > 0 && head) for (const [k, v] of await findCommitted(repo, found)) committed.set(k, v);
+    // Only a blocked commit pays for these (the hook's clean path spawns no more git): is there a
+    // HEAD yet, and is any token already in history (committed with --no-verify earlier)?
+    if (found.length > 0) {
+      facts.hasHead = await hasHead(repo);
+      if (facts.hasHead) facts.committed = await findCommitted(repo, found);
+    }
     return found;
   };
-  return scanAndReport('staged', scan, opts, io, { configStart: repo.top, pathBase: repo.top, hasHead: head, committed });
+  return scanAndReport('staged', scan, opts, io, { configStart: repo.top, pathBase: repo.top, staged: facts });
 }
 
 export interface HistoryOptions extends GitCommandOptions {

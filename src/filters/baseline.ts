@@ -8,7 +8,8 @@ import { MIB, readRegularFile } from '../read-regular.js';
 import type { Finding } from '../types.js';
 import { TOOL_NAME } from '../version.js';
 import { fingerprint } from '../fingerprint.js';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { relativeInside } from '../relative-path.js';
 
 export interface BaselineFile {
   version: 1;
@@ -23,9 +24,7 @@ type Entry = BaselineFile['entries'][number];
  * (so `staged`, `history` and `dir` from any folder agree), else as reported without a leading `./`.
  */
 export function baselinePath(f: Pick<Finding, 'file'>, pathBase: string, folder: string): string {
-  const rel = relative(folder, resolve(pathBase, f.file));
-  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-  return inside ? rel.split(sep).join('/') : f.file.replace(/^\.\//, '');
+  return relativeInside(folder, resolve(pathBase, f.file)) ?? f.file.replace(/^\.\//, '');
 }
 
 /** The fingerprints under which a baseline may have recorded this finding (older baselines kept `./`). */
@@ -34,7 +33,7 @@ export function baselineKeys(f: Finding, pathBase: string, folder: string): stri
 }
 
 /** Today's findings added to `previous` entries (a baseline only grows unless replaced). */
-export function renderBaseline(findings: readonly Finding[], where: { pathBase: string; folder: string } = { pathBase: '.', folder: '.' }, previous: readonly Entry[] = []): string {
+export function renderBaseline(findings: readonly Finding[], where: { pathBase: string; folder: string } = { pathBase: '.', folder: '.' }, previous: readonly Entry[] = []): { text: string; total: number } {
   const byPrint = new Map<string, Entry>();
   for (const e of previous) byPrint.set(e.fingerprint, e);
   for (const f of findings) {
@@ -44,7 +43,7 @@ export function renderBaseline(findings: readonly Finding[], where: { pathBase: 
   }
   const entries = [...byPrint.values()].sort((a, b) => (a.file + a.fingerprint < b.file + b.fingerprint ? -1 : 1));
   const doc: BaselineFile = { version: 1, tool: TOOL_NAME, entries };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return { text: `${JSON.stringify(doc, null, 2)}\n`, total: entries.length };
 }
 
 export function loadBaseline(file: string): Set<string> {

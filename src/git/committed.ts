@@ -10,7 +10,6 @@ import { git, gitText } from './exec.js';
 import type { Repo } from './repo.js';
 import type { Committed } from '../types.js';
 
-
 /** How far back a path's history is searched; a blocked commit is no place for a long wait. */
 const MAX_VERSIONS = 50;
 const MAX_BLOB = 16 * 1024 * 1024;
