@@ -7,7 +7,7 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import { relativeInside } from './relative-path.js';
 import type { Committed, Finding, Rule, ScanMode, ScanResult, ScanStats, SourceItem } from './types.js';
-import { loadRules } from './rules/load.js';
+import { loadRules, unverifiableReason } from './rules/load.js';
 import { buildDetector } from './rules/compile.js';
 import { scanItems } from './scan.js';
 import { renderText, plural } from './report/text.js';
@@ -205,12 +205,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     for (const f of findings) {
       const r = verifiable.has(f.ruleId)
         ? results.get(f.secret)
-        : {
-            status: 'unknown' as const,
-            reason: f.secret.startsWith('nrt_')
-              ? 'not checked: an OAuth refresh token only works with its client secret; treat it as live'
-              : 'not checked: only Notion API tokens (ntn_, secret_) are ever sent to Notion',
-          };
+        : { status: 'unknown' as const, reason: unverifiableReason(f.secret, 'not checked') };
       if (r) f.verification = r;
     }
     if (opts.onlyVerified) findings = findings.filter((f) => f.verification?.status === 'live');

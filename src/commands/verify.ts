@@ -12,7 +12,7 @@ import { checkOutput, writeAtomic } from '../output.js';
 import { refuseDirectoryStdin } from '../sources/stdin.js';
 import { verifyTokens } from '../verify/index.js';
 import { scanBuffer } from '../engine/stream.js';
-import { loadRules } from '../rules/load.js';
+import { loadRules, unverifiableReason } from '../rules/load.js';
 import { buildDetector } from '../rules/compile.js';
 import type { Candidate, Verification } from '../types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -63,10 +63,7 @@ export async function runVerify(args: readonly string[], opts: CommonOptions, io
   const notVerifiable = [...new Set(found.filter((c) => !verifiable.has(c.ruleId)).map((c) => c.secret))].filter((t) => !tokens.includes(t));
   const results = tokens.length > 0 ? await verifyTokens(tokens, opts.verify) : new Map<string, Verification>();
   for (const t of notVerifiable) {
-    results.set(t, {
-      status: 'unknown',
-      reason: t.startsWith('nrt_') ? 'not sent: an OAuth refresh token can only be checked with its client credentials' : 'not sent: only Notion API tokens (ntn_, secret_) are ever sent to Notion',
-    });
+    results.set(t, { status: 'unknown', reason: unverifiableReason(t, 'not sent') });
   }
   const score = (t: string): number => {
     const v = results.get(t)!;

@@ -49,6 +49,13 @@ export function parseRawRules(text: string, file: string): RawRule[] {
 /** The prefixes of tokens Notion accepts as `Authorization: Bearer`. */
 export const NOTION_BEARER_PREFIXES: readonly string[] = ['ntn_', 'secret_'];
 
+/** Why a token found by a rule that is not verifiable was not sent, for its verification status. */
+export function unverifiableReason(secret: string, verb: 'not checked' | 'not sent'): string {
+  return secret.startsWith('nrt_')
+    ? `${verb}: an OAuth refresh token ${verb === 'not sent' ? 'can only be checked with its client credentials' : 'only works with its client secret; treat it as live'}`
+    : `${verb}: only Notion API tokens (ntn_, secret_) are ever sent to Notion`;
+}
+
 export function parseRuleFile(text: string, file: string): Rule[] {
   const raw = (file === SHIPPED_RULES ? cachedShippedRules(text) : undefined) ?? parseRawRules(text, file);
   return raw.map((r) => ({
