@@ -22,7 +22,8 @@ async function blobHas(repo: Repo, spec: string, secret: string): Promise<boolea
 }
 
 async function introducedIn(repo: Repo, path: string, secret: string): Promise<string | undefined> {
-  const log = await git(['rev-list', `--max-count=${MAX_VERSIONS}`, 'HEAD', '--', path], { cwd: repo.cwd, okCodes: [128] });
+  // Index paths are from the top and literal: a name like `:(exclude)x` is a file, not pathspec magic.
+  const log = await git(['rev-list', `--max-count=${MAX_VERSIONS}`, 'HEAD', '--', `:(top,literal)${path}`], { cwd: repo.cwd, okCodes: [128] });
   if (log.code !== 0) return undefined;
   const commits = log.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
   let oldest: string | undefined;

@@ -168,3 +168,23 @@ describe('the false-positive path printed in the block message works as printed'
     }
   });
 });
+
+describe('already-committed check from a subfolder and with odd names', () => {
+  it.each(['app.env', ':(exclude)odd.env'])('finds the commit of %s when the hook runs in a subfolder', (name) => {
+    const r = new TestRepo();
+    try {
+      const t = f.ntn();
+      r.write('sub/keep.txt', 'x\n').git('add', '-A');
+      r.git('commit', '-qm', 'first', '--no-verify');
+      r.write(name, `T=${t}\n`).git('add', '-A');
+      r.git('commit', '-qm', 'leak', '--no-verify');
+      const sha = r.git('rev-parse', '--short', 'HEAD').trim();
+      r.write(name, `export T=${t}\n`).git('add', '-A');
+      const out = runCli(['staged', '--no-color'], { cwd: join(r.path, 'sub') });
+      expect(out.code).toBe(1);
+      expect(out.stdout).toContain(`ALREADY COMMITTED: this token is in commit ${sha}`);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
