@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.bench/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.bench/**', 'coverage/**', 'action/**'] },
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],
     languageOptions: {

@@ -15,9 +15,10 @@ import { noteUnreadable } from '../scan.js';
 const BATCH = 64;
 
 function workerFile(): string {
-  // The bundled CLI ships its own copy of the worker; the library uses tsc's.
-  const bundled = join(PACKAGE_ROOT, 'dist', 'bin', 'parallel', 'scan-worker.js');
-  return existsSync(bundled) ? bundled : join(PACKAGE_ROOT, 'dist', 'parallel', 'scan-worker.js');
+  // The bundled CLI ships its own copy of the worker, the GitHub Action's bundle another (a checkout
+  // with no dist/); the library uses tsc's.
+  const candidates = [join(PACKAGE_ROOT, 'dist', 'bin', 'parallel', 'scan-worker.js'), join(PACKAGE_ROOT, 'action', 'scan-worker.mjs')];
+  return candidates.find((f) => existsSync(f)) ?? join(PACKAGE_ROOT, 'dist', 'parallel', 'scan-worker.js');
 }
 
 export function workerCount(): number {

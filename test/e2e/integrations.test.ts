@@ -1,8 +1,8 @@
 /** Integrations as users adopt them: the npm package, the pre-commit framework, the GitHub Action. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { tempDir } from '../helpers/cli.js';
@@ -63,15 +63,30 @@ describe('the GitHub Action', () => {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
   const workflows = ['notion-guard.yml', 'org-audit.yml'].map((w) => [w, parse(readFileSync(join(ROOT, 'examples/workflows', w), 'utf8'))] as const);
 
-  it('action.yml is a composite action whose steps can run', () => {
+  it('action.yml is a composite action whose steps can run, and installs nothing', () => {
     expect(action.name).toBe('notion-guard');
     expect(action.runs.using).toBe('composite');
     for (const step of action.runs.steps) {
       if (step.run) expect(step.shell).toBe('bash');
       else expect(step.uses).toMatch(/@v\d+$/);
+      // No npm ci, no compile of dev dependencies on every run: the committed bundle runs.
+      expect(JSON.stringify(step)).not.toMatch(/\bnpm\b|\bnpx\b|tsc|esbuild/);
     }
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['mode', 'sarif-file', 'args']));
     expect(existsSync(join(ROOT, 'scripts/action-scan.sh'))).toBe(true);
+  });
+
+  it('its committed bundle is what src/ builds today (CI fails when it is stale)', () => {
+    const fresh = tempDir('ng-action-bundle-');
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-action.mjs'), fresh.path], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      for (const file of ['notion-guard.mjs', 'scan-worker.mjs', 'NOTICES.txt']) {
+        const same = readFileSync(join(fresh.path, file)).equals(readFileSync(join(ROOT, 'action', file)));
+        expect(same, `action/${file} is stale: run npm run bundle:action and commit it`).toBe(true);
+      }
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it.each(workflows)('%s is a workflow of the right shape, with full history checked out', (_name, wf) => {
@@ -89,20 +104,38 @@ describe('the GitHub Action', () => {
     const fresh = f.legacy();
     let before = '';
     let after = '';
-    const cli = `${process.execPath} ${join(ROOT, 'dist/bin/cli.js')}`;
+    // The action as a workflow gets it: this repository's tracked files at the action's ref, no
+    // node_modules, no dist/; the scan command is the one action.yml gives, with the action's path.
+    const checkout = tempDir('ng-action-checkout-');
+    const scanStep = (action.runs.steps as { env?: Record<string, string> }[]).find((s) => s.env?.NG_CLI)!;
+    const cli = scanStep.env!.NG_CLI!.replace('${{ github.action_path }}', checkout.path);
     beforeAll(() => {
+      const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+      for (const file of tracked) {
+        if (!existsSync(join(ROOT, file))) continue;
+        mkdirSync(dirname(join(checkout.path, file)), { recursive: true });
+        copyFileSync(join(ROOT, file), join(checkout.path, file));
+      }
+      for (const file of ['notion-guard.mjs', 'scan-worker.mjs']) {
+        mkdirSync(join(checkout.path, 'action'), { recursive: true });
+        copyFileSync(join(ROOT, 'action', file), join(checkout.path, 'action', file));
+      }
+      expect(existsSync(join(checkout.path, 'node_modules')) || existsSync(join(checkout.path, 'dist'))).toBe(false);
       r.commit('old leak', { 'old.env': `T=${old}\n` });
       before = r.commit('clean', { 'a.txt': 'x\n' });
       r.commit('new leak', { 'new.yml': `key: ${fresh}\n` });
       after = r.commit('more', { 'b.txt': 'y\n' });
     });
-    afterAll(() => r.cleanup());
+    afterAll(() => {
+      r.cleanup();
+      checkout.cleanup();
+    });
 
     function scan(event: string, payload: object, extraEnv: Record<string, string> = {}) {
       const ev = join(r.path, '..', `event-${process.pid}-${event}.json`);
       writeFileSync(ev, JSON.stringify(payload));
       const sarif = join(r.path, '..', `out-${process.pid}-${event}.sarif`);
-      const res = spawnSync('bash', [join(ROOT, 'scripts/action-scan.sh')], {
+      const res = spawnSync('bash', [join(checkout.path, 'scripts/action-scan.sh')], {
         cwd: r.path,
         encoding: 'utf8',
         env: { ...process.env, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: ev, GITHUB_SHA: after, NG_CLI: cli, NG_SARIF: sarif, ...extraEnv },
