@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { RunIO } from './run.js';
 import { common, toCommon, UsageError, withSuggestion } from './cli-options.js';
 import { isKnownError } from './errors.js';
+import { TOOL_VERSION } from './version.js';
 import { redactText } from './report/redact.js';
 import { sanitize } from './report/sanitize.js';
 
@@ -235,7 +236,9 @@ async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // yargs would read the version from the package.json nearest to argv[1]: from a consumer's
+    // node_modules/.bin that is the consumer's own package.json.
+    .version(TOOL_VERSION)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       // yargs' own usage errors (YError: "Not enough arguments following: …") are usage errors too.

@@ -98,6 +98,18 @@ describe('the GitHub Action', () => {
     }
   });
 
+  it('the README’s workflow is the example file, with the permissions it needs and no upload a fork cannot do', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = readFileSync(join(ROOT, 'examples/workflows/notion-guard.yml'), 'utf8');
+    const block = /job on findings\. `examples\/workflows\/notion-guard\.yml`:\n\n```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(block).toBe(example.split('\n').slice(1).join('\n'));
+    const wf = workflows[0]![1];
+    expect(wf.permissions).toEqual({ contents: 'read', 'security-events': 'write', actions: 'read' });
+    const upload = (wf.jobs.scan.steps as { uses?: string; if?: string }[]).find((x) => x.uses?.startsWith('github/codeql-action/upload-sarif'))!;
+    expect(upload.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(JSON.stringify(wf.on)).not.toContain('pull_request_target');
+  });
+
   describe('its scan script against a real repository', () => {
     const r = new TestRepo();
     const old = f.ntn();
