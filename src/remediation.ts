@@ -20,10 +20,8 @@ export function envIdiom(file: string): string | undefined {
   const lower = base.toLowerCase();
   const ext = base.includes('.') ? lower.slice(lower.lastIndexOf('.')) : '';
   // Templates are meant to be committed: the value goes, the file stays.
-  if (/^\.env\.(example|sample|template|dist|defaults)$/i.test(base) || /\.(example|sample|template)$/i.test(base)) {
-    return 'this file is meant to be committed: replace the value with a placeholder (NOTION_TOKEN=)';
-  }
-  if (/^\.env(\..*)?$/.test(base)) return undefined;
+  if (isTemplate(base)) return 'this file is meant to be committed: replace the value with a placeholder (NOTION_TOKEN=)';
+  if (isEnvFile(path)) return undefined;
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return '${{ secrets.NOTION_TOKEN }}, stored under Settings → Secrets and variables → Actions';
   if (lower === '.gitlab-ci.yml') return '$NOTION_TOKEN from a masked CI/CD variable (Settings → CI/CD → Variables)';
   if (/(^|\/)\.circleci\/config\.ya?ml$/.test(path)) return '$NOTION_TOKEN from a project environment variable or a context';
@@ -61,7 +59,22 @@ export function envIdiom(file: string): string | undefined {
     '.toml': 'an environment variable read by the code that loads this file',
   };
   if (base === 'Dockerfile' || lower.endsWith('.dockerfile')) return 'a build secret (RUN --mount=type=secret) or a runtime -e NOTION_TOKEN';
+  // Prose: a real token never belongs there, and there is no code to read the environment.
+  if (['.md', '.markdown', '.mdx', '.txt', '.rst', '.adoc', '.html'].includes(ext)) return 'replace the token with a placeholder (e.g. ntn_your_token_here): docs never need a real one';
   return byExt[ext];
+}
+
+const isTemplate = (base: string): boolean => /^\.env\.(example|sample|template|dist|defaults)$/i.test(base) || /\.(example|sample|template)$/i.test(base);
+
+/** A file of real environment values (.env, .env.local, prod.env, direnv's .envrc): it belongs on disk, not in git. */
+export function isEnvFile(file: string): boolean {
+  const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
+  return !isTemplate(base) && (/^\.env(\..+)?$/i.test(base) || /^\.envrc$/.test(base) || /^[^.].*\.env$/i.test(base));
+}
+
+/** A .gitignore line that ignores exactly this repository path (anchored; glob characters escaped). */
+function ignoreLine(path: string): string {
+  return `/${path.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`;
 }
 
 /** Files named in commands; the rest are in the report above. */
@@ -95,16 +108,27 @@ function shellArgs(files: readonly string[]): string {
   return files.slice(0, MAX_FILES).map((f) => shellWord(sanitize(f))).join(' ');
 }
 
-/** Where the token lives now, for the file-by-file step. */
+/**
+ * What to do with each file: an env file keeps its value on disk and leaves git (untrack it,
+ * ignore it); any other file loses the token and reads it from where that kind of file should.
+ */
 function fileSteps(files: readonly string[]): string[] {
   const lines: string[] = [];
   for (const f of files.slice(0, MAX_FILES).map((x) => sanitize(x))) {
-    const idiom = envIdiom(f);
-    lines.push(idiom ? `       ${f}: ${idiom}` : `       ${f}: keep it out of git (add it to .gitignore)`);
+    if (isEnvFile(f)) {
+      lines.push(`       ${f}: keep your local copy, but take it out of git: git rm --cached ${shellWord(f)} && echo ${shellWord(ignoreLine(f))} >> .gitignore`);
+      continue;
+    }
+    lines.push(`       ${f}: ${envIdiom(f) ?? 'delete the token and load it at run time from the environment or a secret store'}`);
   }
   if (files.length > MAX_FILES) lines.push(`       (and ${files.length - MAX_FILES} more, listed above)`);
-  if (files.some((f) => /(^|\/)\.env(\.|$)/.test(f))) lines.push('     Keep .env files in .gitignore.');
   return lines;
+}
+
+/** What to stage after the fix: the edited files, and .gitignore when an env file left git. */
+function restaged(files: readonly string[]): string[] {
+  const edited = files.filter((f) => !isEnvFile(f));
+  return edited.length < files.length ? [...edited, '.gitignore'] : edited;
 }
 
 function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: readonly string[], others: boolean): string[] {
@@ -113,13 +137,14 @@ function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: rea
   const n = new Set(fresh.map((f) => f.secret)).size;
   const subject = others ? (n === 1 ? 'The other token is' : 'The other tokens are') : n === 1 ? 'This token is' : 'These tokens are';
   lines.push(`${subject} not committed yet. To fix the commit:`);
-  lines.push('  1. Remove the token from the file and read it from the environment instead:', ...fileSteps(files));
+  lines.push('  1. Take the token out of what you commit:', ...fileSteps(files));
   const args = shellArgs(files);
-  lines.push(`  2. Then re-stage: git add ${args}`);
+  lines.push(`  2. Then stage the fix: git add ${shellArgs(restaged(files))}`);
   // Before the first commit there is no HEAD to restore from.
-  lines.push(ctx.hasHead === false ? `     or unstage: git rm --cached ${args}` : `     or unstage: git restore --staged ${args}`);
+  lines.push(ctx.hasHead === false ? `     or unstage everything named above: git rm --cached ${args}` : `     or unstage everything named above: git restore --staged ${args}`);
   const steps = rotationLines(fresh, ctx, '     ');
-  if (steps) lines.push('  3. Rotate it if it was ever pasted or shared anywhere else (then update every deployment that uses it):', ...steps);
+  if (fresh.every((f) => f.verification?.status === 'invalid')) lines.push('  3. No rotation needed: Notion rejected the token (revoked or never valid).');
+  else if (steps) lines.push('  3. Rotate it if it was ever pasted or shared anywhere else (then update every deployment that uses it):', ...steps);
   else lines.push(`  3. ${rotate[0]}`, `  ${rotate[1]}`, '     Do it anyway if the token was ever pasted or shared anywhere else.');
   return lines;
 }
@@ -139,14 +164,14 @@ function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: 
     lines.push(`ALREADY PUSHED: ${one ? 'this token is' : `${where.size} tokens are`} in commit ${shas}, which is on ${sanitize(redactText(pushed[0]!.pushedTo!))}. Anyone who can read`);
     lines.push('the repository may have it: rotate first.');
     lines.push('  1. Rotate it now, then update every deployment that uses it:', ...steps);
-    lines.push('  2. Remove it from the code and read it from the environment instead:', ...fileSteps(files));
+    lines.push('  2. Take it out of what you commit:', ...fileSteps(files));
     lines.push('  3. After rotating, purge it from history: git filter-repo --replace-text <file listing the token>,');
     lines.push('     force-push every branch and tag, and ask everyone to re-clone. Rotation is what protects you.');
   } else {
     const last = all.every((c) => c.isHead);
     lines.push(`ALREADY COMMITTED: ${one ? 'this token is' : `${where.size} tokens are`} in commit ${shas} (not pushed yet), not only in this change.`);
     lines.push('  1. Rotate it if it was ever pasted or shared anywhere else:', ...steps);
-    lines.push('  2. Remove it from the code and read it from the environment instead:', ...fileSteps(files));
+    lines.push('  2. Take it out of what you commit:', ...fileSteps(files));
     if (last) lines.push(`  3. Stage the fix and rewrite that commit before pushing: git commit --amend (${shas} is your last commit).`);
     else {
       lines.push(`  3. Rewrite history before pushing: git rebase -i ${all[0]!.sha}~1, mark ${all[0]!.sha} as "edit",`);

@@ -1,7 +1,7 @@
 /** The block message names the real files in commands that work when pasted, and counts tokens, not places. */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
@@ -22,14 +22,23 @@ describe('block message', () => {
       const out = runCli(['staged', '--no-color'], { cwd: r.path });
       expect(out.code).toBe(1);
       expect(out.stdout).toMatch(/^notion-guard: found 2 Notion tokens in 3 places in 3 files \(3 files scanned\)/);
-      expect(out.stdout).toContain("git add .env 'my notes.md' src/app.ts");
+      expect(out.stdout).toContain("git add 'my notes.md' src/app.ts .gitignore");
       expect(out.stdout).toContain("git restore --staged .env 'my notes.md' src/app.ts");
+      expect(out.stdout).toContain('.env: keep your local copy, but take it out of git: git rm --cached .env && echo /.env >> .gitignore');
       expect(out.stdout).not.toContain('<file>');
-      expect(out.stdout).toContain('Keep .env files in .gitignore.');
-      // The printed command works as written: it unstages exactly those files.
-      const cmd = /git restore --staged (.*)$/m.exec(out.stdout)![1]!;
-      execFileSync('sh', ['-c', `git restore --staged ${cmd}`], { cwd: r.path });
-      expect(r.git('diff', '--cached', '--name-only').trim()).toBe('');
+      // The printed commands work as written: the env file leaves git but stays on disk, the
+      // edited files are staged, and the commit then passes.
+      const untrack = /^ {7}\.env: keep your local copy, but take it out of git: (.*)$/m.exec(out.stdout)![1]!;
+      execFileSync('sh', ['-c', untrack], { cwd: r.path });
+      r.write('src/app.ts', 'const k = process.env.NOTION_TOKEN;\n').write('my notes.md', 'token ntn_your_token_here\n');
+      execFileSync('sh', ['-c', /Then stage the fix: (git add .*)$/m.exec(out.stdout)![1]!], { cwd: r.path });
+      expect(runCli(['staged'], { cwd: r.path }).code).toBe(0);
+      expect(r.git('diff', '--cached', '--name-only').trim().split('\n').sort()).toEqual(['.gitignore', 'my notes.md', 'src/app.ts']);
+      expect(readFileSync(join(r.path, '.env'), 'utf8')).toBe(`NOTION_TOKEN=${t}\n`);
+      // The other way out, unstaging, also works as printed.
+      r.git('add', '-f', '.env');
+      execFileSync('sh', ['-c', /or unstage everything named above: (git .*)$/m.exec(out.stdout)![1]!], { cwd: r.path });
+      expect(r.git('diff', '--cached', '--name-only').trim()).toBe('.gitignore');
     } finally {
       r.cleanup();
     }
@@ -41,7 +50,7 @@ describe('block message', () => {
       r.write('.env', `NOTION_TOKEN=${f.ntn()}\n`).git('add', '-A');
       const out = runCli(['staged', '--no-color'], { cwd: r.path });
       expect(out.code).toBe(1);
-      const cmd = /or unstage: (git .*)$/m.exec(out.stdout)![1]!;
+      const cmd = /or unstage everything named above: (git .*)$/m.exec(out.stdout)![1]!;
       expect(cmd).toBe('git rm --cached .env');
       execFileSync('sh', ['-c', cmd], { cwd: r.path, stdio: 'ignore' });
       expect(r.git('diff', '--cached', '--name-only').trim()).toBe('');
@@ -111,7 +120,7 @@ describe('a staged token that is already in history', () => {
       expect(local.stdout).toContain(`ALREADY COMMITTED: this token is in commit ${sha} (not pushed yet)`);
       expect(local.stdout).toContain(`git commit --amend (${sha} is your last commit)`);
       expect(local.stdout).toContain('The other token is not committed yet.');
-      expect(local.stdout).toContain('git add new.env');
+      expect(local.stdout).toContain('new.env: keep your local copy, but take it out of git: git rm --cached new.env && echo /new.env >> .gitignore');
       expect(local.stdout).not.toMatch(/This token is not committed yet/);
 
       r.write('README.md', 'x\n').git('add', 'README.md');

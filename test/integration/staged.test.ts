@@ -161,11 +161,11 @@ describe('notion-guard staged', () => {
     expect(s.stdout + s.stderr).not.toContain(t);
     expect(s.stdout).toContain('.env:1:14');
     // No commit yet: `git restore --staged` needs a HEAD, `git rm --cached` does not.
-    expect(s.stdout).toMatch(/or unstage: git rm --cached \.env$/m);
+    expect(s.stdout).toMatch(/or unstage everything named above: git rm --cached \.env$/m);
     expect(s.stdout).toMatch(/Rotate/);
     r.write('README.md', 'x\n').git('add', 'README.md');
     r.git('commit', '-qm', 'first', '--no-verify', '--', 'README.md');
-    expect(runCli(['staged'], { cwd: r.path }).stdout).toMatch(/or unstage: git restore --staged \.env$/m);
+    expect(runCli(['staged'], { cwd: r.path }).stdout).toMatch(/or unstage everything named above: git restore --staged \.env$/m);
   });
 
   it('remediation shows the env idiom of the file\'s language and mentions --no-verify once, last', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envIdiom } from '../../src/remediation.js';
+import { envIdiom, isEnvFile } from '../../src/remediation.js';
 
 describe('advice by file type', () => {
   it.each([
@@ -22,6 +22,9 @@ describe('advice by file type', () => {
     ['notebooks/sync.ipynb', /clear the outputs/],
     ['src/sync.py', /^os\.environ\["NOTION_TOKEN"\]$/],
     ['Dockerfile', /RUN --mount=type=secret/],
+    ['docs/setup.md', /placeholder .*docs never need a real one/],
+    ['NOTES.txt', /placeholder/],
+    ['prod.env', undefined],
   ])('%s', (file, want) => {
     const got = envIdiom(file);
     if (want === undefined) expect(got).toBeUndefined();
@@ -31,5 +34,10 @@ describe('advice by file type', () => {
   it('GitHub Actions advice only for GitHub Actions workflows, MCP advice only for MCP configs', () => {
     for (const f of ['docker-compose.yml', 'k8s/secret.yaml', 'config/app.yml', '.gitlab-ci.yml']) expect(envIdiom(f)).not.toMatch(/secrets\.NOTION_TOKEN/);
     for (const f of ['package.json', 'data/pages.json', 'tsconfig.json']) expect(envIdiom(f)).not.toMatch(/MCP/);
+  });
+
+  it('env files hold real values and leave git; templates and look-alikes do not', () => {
+    for (const f of ['.env', '.env.local', 'config/.env.production', 'deploy/prod.env', '.ENV', '.envrc']) expect(isEnvFile(f), f).toBe(true);
+    for (const f of ['.env.example', 'app/.env.sample', '.env.template', 'src/env.ts', 'environment.yml', '.envrc.md', 'docs/.env.md.example']) expect(isEnvFile(f), f).toBe(false);
   });
 });
