@@ -77,6 +77,11 @@ function ignoreLine(path: string): string {
   return `/${path.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`;
 }
 
+/** The file a command acts on: for a token inside an archive, the archive itself. */
+function fileOf(f: Finding): string {
+  return f.member && f.file.endsWith(`!${f.member}`) ? f.file.slice(0, f.file.length - f.member.length - 1) : f.file;
+}
+
 /** Files named in commands; the rest are in the report above. */
 const MAX_FILES = 20;
 
@@ -133,7 +138,7 @@ function restaged(files: readonly string[]): string[] {
 
 function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: readonly string[], others: boolean): string[] {
   const lines: string[] = [];
-  const files = [...new Set(fresh.map((f) => f.file))];
+  const files = [...new Set(fresh.map(fileOf))];
   const n = new Set(fresh.map((f) => f.secret)).size;
   const subject = others ? (n === 1 ? 'The other token is' : 'The other tokens are') : n === 1 ? 'This token is' : 'These tokens are';
   lines.push(`${subject} not committed yet. To fix the commit:`);
@@ -157,7 +162,7 @@ function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: 
   const all = [...where.values()];
   const pushed = all.filter((c) => c.pushedTo);
   const shas = [...new Set(all.map((c) => c.sha))].join(', ');
-  const files = [...new Set(found.map((f) => f.file))];
+  const files = [...new Set(found.map(fileOf))];
   const steps = rotationLines(found, ctx, '     ') ?? [`     ${rotate[0]}`, `     ${rotate[1]}`];
   const one = where.size === 1;
   if (pushed.length > 0) {
@@ -234,7 +239,7 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: A
       : '  .notion-guard.toml ([allowlist] paths/regexes/stopwords), or accept them all: notion-guard baseline',
   );
   if (mode === 'staged' || mode === 'dir') {
-    lines.push(`  notion-guard baseline ${shellArgs([...new Set(findings.map((f) => f.file))])} (adds to .notion-guard-baseline.json, which every scan reads).`);
+    lines.push(`  notion-guard baseline ${shellArgs([...new Set(findings.map(fileOf))])} (adds to .notion-guard-baseline.json, which every scan reads).`);
   }
   if (mode === 'staged') {
     lines.push('Last resort only: git commit --no-verify skips this check (the token then lands in history).');

@@ -143,7 +143,9 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   };
   // Not --quiet-able: what could not be read decides the exit code, so it is always named.
   let told = 0;
+  const toldOf = new Set<string>();
   const unreadable = (m: string): void => {
+    toldOf.add(m);
     // Paths are repository content: a token in a file name must not print in full either.
     if (++told <= MAX_NAMED) io.stderr(`notion-guard: error: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
   };
@@ -153,6 +155,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
       ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn, unreadable })
       : await scanItems(items, detector, stats, { warn, unreadable, ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
+  // What the scan recorded without telling (inside an item: an archive member cut off) is named now.
+  for (const m of stats.unreadable ?? []) if (!toldOf.has(m)) unreadable(m);
   const notRead = stats.unreadable?.length ?? 0;
   if (notRead > MAX_NAMED) io.stderr(`notion-guard: error: … and ${notRead - MAX_NAMED} more could not be read\n`);
   // Filters and reporters beyond the plain text one load only when used: the hook's start-up stays lean.

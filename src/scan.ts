@@ -9,6 +9,7 @@ import { fingerprint } from './fingerprint.js';
 import { lineAllowed } from './filters/inline-allow.js';
 import { describeFsError } from './fs-errors.js';
 import type { Finding, ScanStats, SourceItem } from './types.js';
+import { archiveKind, DEFAULT_LIMITS, openArchive, unsupportedCompression, type ArchiveBudget, type ArchiveKind } from './archive/open.js';
 
 export interface ScanItemsOptions {
   /** Files scanned at once; I/O overlaps with detection. */
@@ -27,6 +28,19 @@ export interface ItemResult {
   findings: Finding[];
   bytes: number;
   binary: boolean;
+  /** Archive members scanned inside this item (nested ones included). */
+  members?: number;
+  /** What inside this item could not be scanned (an archive member cut off, an unknown method). */
+  unreadable?: string[];
+}
+
+export interface ItemScanOptions {
+  /** Archive nesting of this item: 0 for a file, 1 for a member of its archive… */
+  depth?: number;
+  /** Shared by a file and every archive inside it. */
+  budget?: ArchiveBudget;
+  /** For a member: its path inside the top-level file (`inner/bundle.zip!app/settings.json`). */
+  member?: string;
 }
 
 /**
@@ -41,19 +55,28 @@ export class ItemScanner {
   private head: Buffer[] = [];
   private headBytes = 0;
   private utf16: TextDecoder | undefined;
-  private readonly scanner: StreamScanner;
+  private scanner: StreamScanner;
+  private readonly detector: Detector;
+
+  private archive: { kind: ArchiveKind; parts: Buffer[]; bytes: number } | undefined;
+  private readonly unreadable: string[] = [];
+  private readonly depth: number;
+  private readonly budget: ArchiveBudget;
 
   constructor(
     private readonly item: Pick<SourceItem, 'path' | 'lineFilter' | 'blob'> & { text?: boolean },
     detector: Detector,
+    private readonly opts: ItemScanOptions = {},
   ) {
+    this.detector = detector;
     this.scanner = new StreamScanner(detector);
+    this.depth = opts.depth ?? 0;
+    this.budget = opts.budget ?? { expanded: 0, members: 0, limits: DEFAULT_LIMITS };
   }
 
-  /** Feed a piece; returns false once the content is known to be binary (stop feeding). */
+  /** Feed a piece. Returns true: every byte is scanned, text or binary (the caller keeps feeding). */
   push(piece: Buffer): boolean {
     this.bytes += piece.length;
-    if (this.binary) return false;
     if (this.first) {
       // Decide on the BOM and the binary probe only once the first 8000 bytes are here: a pipe may
       // cut a file anywhere, even between the two bytes of its BOM.
@@ -62,8 +85,22 @@ export class ItemScanner {
       if (this.headBytes < BINARY_PROBE) return true;
       return this.begin();
     }
+    this.collect(piece);
     this.feed(piece);
     return true;
+  }
+
+  /** Keep an archive's bytes (bounded) to open at the end; its raw bytes are scanned meanwhile. */
+  private collect(piece: Buffer): void {
+    const a = this.archive;
+    if (!a) return;
+    a.bytes += piece.length;
+    if (a.bytes > this.budget.limits.maxInput) {
+      this.archive = undefined;
+      this.unreadable.push(`cannot open ${this.item.path}: the archive is too big to open (over ${this.budget.limits.maxInput} bytes); its members were not scanned`);
+      return;
+    }
+    a.parts.push(Buffer.from(piece)); // a copy: sources may reuse their read buffers
   }
 
   private begin(): boolean {
@@ -72,11 +109,52 @@ export class ItemScanner {
     this.head = [];
     this.utf16 = bomDecoder(piece);
     if (!this.utf16 && !this.item.text && piece.subarray(0, BINARY_PROBE).includes(0)) {
+      // Binary content is scanned too (an SQLite row, a PNG text chunk, strings in an executable),
+      // with the boundary rules binary formats need.
       this.binary = true;
-      return false;
+      this.scanner = new StreamScanner(this.detector, { binary: true });
     }
+    if (!this.item.text) this.openingArchive(piece);
+    this.collect(piece);
     this.feed(piece);
     return true;
+  }
+
+  private openingArchive(head: Buffer): void {
+    const kind = archiveKind(head);
+    if (kind) {
+      if (this.depth >= this.budget.limits.maxDepth) this.unreadable.push(`cannot open ${this.item.path}: archives nested deeper than ${this.budget.limits.maxDepth} are not opened`);
+      else this.archive = { kind, parts: [], bytes: 0 };
+      return;
+    }
+    const other = unsupportedCompression(head);
+    if (other) this.unreadable.push(`cannot open ${this.item.path}: ${other} compression is not supported, so what it holds was not scanned`);
+  }
+
+  /** Scan the members of the archive this item is, each as an item of its own (nested ones too). */
+  private openMembers(): number {
+    const a = this.archive!;
+    this.archive = undefined;
+    const data = a.parts.length === 1 ? a.parts[0]! : Buffer.concat(a.parts);
+    const opened = openArchive(a.kind, data, this.item.path, this.budget);
+    let members = 0;
+    const inMembers: Finding[] = [];
+    for (const u of opened.unopened) this.unreadable.push(`cannot scan ${this.item.path}${u.name ? `!${u.name}` : ''}: ${u.reason}`);
+    for (const m of opened.members) {
+      const member = this.opts.member ? `${this.opts.member}!${m.name}` : m.name;
+      const child = new ItemScanner({ path: `${this.item.path}!${m.name}`, ...(this.item.blob ? { blob: this.item.blob } : {}) }, this.detector, { depth: this.depth + 1, budget: this.budget, member });
+      child.push(m.data);
+      const r = child.end();
+      members += 1 + (r.members ?? 0);
+      for (const f of r.findings) inMembers.push({ ...f, member: f.member ?? member });
+      this.unreadable.push(...(r.unreadable ?? []));
+    }
+    // A stored member's bytes are also the container's: report such a token once, in its member.
+    const seen = new Set(inMembers.map((f) => f.secret));
+    const own = this.findings.filter((f) => !seen.has(f.secret));
+    this.findings.length = 0;
+    this.findings.push(...own, ...inMembers);
+    return members;
   }
 
   private feed(piece: Buffer): void {
@@ -86,11 +164,10 @@ export class ItemScanner {
 
   end(): ItemResult {
     if (this.first) this.begin();
-    if (!this.binary) {
-      if (this.utf16) this.take(this.scanner.push(Buffer.from(this.utf16.decode(), 'utf8')));
-      this.take(this.scanner.end());
-    }
-    return { findings: this.findings, bytes: this.bytes, binary: this.binary };
+    if (this.utf16) this.take(this.scanner.push(Buffer.from(this.utf16.decode(), 'utf8')));
+    this.take(this.scanner.end());
+    const members = this.archive ? this.openMembers() : 0;
+    return { findings: this.findings, bytes: this.bytes, binary: this.binary, ...(members ? { members } : {}), ...(this.unreadable.length ? { unreadable: this.unreadable } : {}) };
   }
 
   private take(found: Positioned[]): void {
@@ -105,9 +182,12 @@ export class ItemScanner {
         column: c.column,
         secret: c.secret,
         fingerprint: fingerprint(c.ruleId, item.path, c.secret),
-        lineText: c.lineText,
-        lineMasks: c.lineMasks,
+        ...(this.binary ? binaryContext(c) : { lineText: c.lineText, lineMasks: c.lineMasks }),
       };
+      if (this.binary) {
+        f.binary = true;
+        f.offset = c.offset;
+      }
       if (c.encoding) f.encoding = c.encoding;
       if (lineAllowed(c.lineText)) f.allowComment = true;
       if (c.endLine !== c.line) f.endLine = c.endLine;
@@ -117,7 +197,24 @@ export class ItemScanner {
   }
 }
 
-/** Scan one item; UTF-16 text (with a BOM) is transcoded, other binary content is skipped. */
+/** Context bytes kept on each side of a token found in binary content. */
+const BINARY_CONTEXT = 24;
+
+/**
+ * The context of a token in binary content: a "line" there is whatever lies between two 0x0A
+ * bytes, so keep a few bytes on each side, non-printable ones shown as '.', masks moved to match.
+ */
+function binaryContext(c: Positioned): Pick<Finding, 'lineText' | 'lineMasks'> {
+  const self = c.lineMasks.find((m) => m.secret === c.secret);
+  const at = self ? self.from : 0;
+  const from = Math.max(0, at - BINARY_CONTEXT);
+  const to = Math.min(c.lineText.length, (self ? self.to : at + c.secret.length) + BINARY_CONTEXT);
+  const lineText = c.lineText.slice(from, to).replace(/[^\x20-\x7e]/g, '.');
+  const lineMasks = c.lineMasks.filter((m) => m.to > from && m.from < to).map((m) => ({ ...m, from: Math.max(m.from, from) - from, to: Math.min(m.to, to) - from }));
+  return { lineText, lineMasks };
+}
+
+/** Scan one item; UTF-16 text (with a BOM) is transcoded, any other bytes are scanned as binary. */
 export async function scanItem(item: SourceItem, detector: Detector): Promise<ItemResult> {
   const s = new ItemScanner(item, detector);
   for await (const piece of item.read()) {
@@ -201,11 +298,14 @@ export function bomDecoder(head: Buffer): TextDecoder | undefined {
   return bom === 0xfffe ? new TextDecoder('utf-16le') : bom === 0xfeff ? new TextDecoder('utf-16be') : undefined;
 }
 
-/** Count one scanned item in the stats (bytes; a file, or a binary one skipped). */
+/** Count one scanned item in the stats (bytes; a file, and whether it was binary). */
 export function recordResult(stats: ScanStats, r: ItemResult): void {
   stats.bytes += r.bytes;
-  if (r.binary) stats.skippedBinary = (stats.skippedBinary ?? 0) + 1;
-  else stats.files++;
+  stats.files++;
+  if (r.binary) stats.binaryFiles = (stats.binaryFiles ?? 0) + 1;
+  if (r.members) stats.archiveMembers = (stats.archiveMembers ?? 0) + r.members;
+  // Named on stderr by the runner after the scan (run.ts), like everything else not read.
+  for (const m of r.unreadable ?? []) noteUnreadable(stats, m);
 }
 
 /** An error from the operating system about a file (it has an errno code), not a bug of ours. */

@@ -107,6 +107,12 @@ export interface Finding {
   messageOf?: string;
   /** The line holding the token's last character, when it differs from `line` (split, wrapped). */
   endLine?: number;
+  /** Inside an archive: the member's path within the top-level file (`inner.zip!app/settings.json`); `file` ends with it. */
+  member?: string;
+  /** Found in binary content (a NUL in the first 8000 bytes): `line`/`column` still count LF bytes. */
+  binary?: true;
+  /** Byte offset of the token's first byte in that file version (binary content only). */
+  offset?: number;
   /** The source line (latin1: one char per byte), for context in the text report (never printed unredacted). */
   lineText?: string;
   /** Every token the scanner saw across `lineText` (this one, others, pieces of split ones), for masking. */
@@ -126,7 +132,10 @@ export interface ScanStats {
   bytes: number;
   commits: number;
   durationMs: number;
-  skippedBinary?: number;
+  /** Of `files`, how many were binary (scanned as bytes). */
+  binaryFiles?: number;
+  /** Archive members scanned (not counted in `files`). */
+  archiveMembers?: number;
   warnings?: string[];
   /** What was in scope but could not be read, named: the scan then cannot exit 0. */
   unreadable?: string[];

@@ -44,8 +44,12 @@ export class StreamScanner {
   /** Bytes since the current line's start at `committed` (to know if the line starts in-window). */
   private lineBytes = 0;
 
-  constructor(detector: Detector) {
+  /** Binary content: tokens may be glued to their neighbours (Detector.detectBinary). */
+  private readonly binary: boolean;
+
+  constructor(detector: Detector, opts: { binary?: boolean } = {}) {
     this.detector = detector;
+    this.binary = opts.binary ?? false;
   }
 
   /** Feed the next piece; returns the candidates it could commit. */
@@ -71,7 +75,7 @@ export class StreamScanner {
     const limit = final ? win.length : win.length - HOLD; // relative commit limit
     const from = this.committed - this.base; // relative start of the uncommitted region
     const text = win.toString('latin1');
-    const all = this.detector.detect(text);
+    const all = this.binary ? this.detector.detectBinary(text) : this.detector.detect(text);
     const found = all.filter((c) => c.anchor >= from && c.anchor < limit).sort((a, b) => a.offset - b.offset || a.anchor - b.anchor);
     const cursor = { pos: from, line: this.line };
     const out = found.map((c) => this.position(win, from, cursor, c, all));

@@ -34,7 +34,7 @@ export async function attributeFindings(repo: Repo, revs: readonly string[], fin
     }
     const p = f.blob ? prov.get(f.blob) : undefined;
     if (p) {
-      f.file = p.path;
+      f.file = f.member ? `${p.path}!${f.member}` : p.path;
       const c = info.get(p.commit);
       if (c) f.commit = c;
     }

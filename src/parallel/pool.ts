@@ -58,7 +58,8 @@ export async function scanFilesInWorkers(
               findings.push(...r.findings);
               stats.files += r.files;
               stats.bytes += r.bytes;
-              if (r.skippedBinary) stats.skippedBinary = (stats.skippedBinary ?? 0) + r.skippedBinary;
+              if (r.binaryFiles) stats.binaryFiles = (stats.binaryFiles ?? 0) + r.binaryFiles;
+              if (r.members) stats.archiveMembers = (stats.archiveMembers ?? 0) + r.members;
               for (const m of r.unreadable) noteUnreadable(stats, m, unreadable);
               feed();
             });

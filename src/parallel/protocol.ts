@@ -19,7 +19,10 @@ export interface WorkerResult {
   findings: Finding[];
   files: number;
   bytes: number;
-  skippedBinary: number;
+  /** Of `files`, how many were binary. */
+  binaryFiles: number;
+  /** Archive members scanned inside those files. */
+  members: number;
   /** Files that could not be read (the file system said why). */
   unreadable: string[];
   /** An unexpected failure: the scan must stop (fatal, never a warning). */

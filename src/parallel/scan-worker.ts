@@ -37,13 +37,15 @@ function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult)
   }
   const r = s.end();
   out.bytes += r.bytes;
-  if (r.binary) out.skippedBinary++;
-  else out.files++;
+  out.files++;
+  if (r.binary) out.binaryFiles++;
+  out.members += r.members ?? 0;
+  out.unreadable.push(...(r.unreadable ?? []));
   out.findings.push(...r.findings);
 }
 
 parentPort!.on('message', (batch: WorkerBatch) => {
-  const out: WorkerResult = { id: batch.id, findings: [], files: 0, bytes: 0, skippedBinary: 0, unreadable: [] };
+  const out: WorkerResult = { id: batch.id, findings: [], files: 0, bytes: 0, binaryFiles: 0, members: 0, unreadable: [] };
   for (const [display, file] of batch.files) {
     try {
       scanFile(display, file, out);

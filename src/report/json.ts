@@ -21,6 +21,11 @@ export function findingToJson(finding: Finding, opts: ReportOptions): Record<str
     fingerprint: f.fingerprint,
   };
   if (f.encoding) o.encoding = f.encoding;
+  if (f.member) o.member = f.member;
+  if (f.binary) {
+    o.binary = true;
+    o.offset = f.offset;
+  }
   if (f.commit) o.commit = f.commit;
   if (f.occurrences) o.occurrences = f.occurrences;
   if (f.verification) o.verification = f.verification;
@@ -38,6 +43,8 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       bytes: result.stats.bytes,
       commits: result.stats.commits,
       durationMs: result.stats.durationMs,
+      ...(result.stats.binaryFiles ? { binaryFiles: result.stats.binaryFiles } : {}),
+      ...(result.stats.archiveMembers ? { archiveMembers: result.stats.archiveMembers } : {}),
       ...(result.stats.unreadable?.length ? { unreadable: result.stats.unreadable.length } : {}),
       ...(result.stats.hidden ? { hidden: result.stats.hidden } : {}),
     },

@@ -86,7 +86,12 @@ function resultFor(finding: Finding, index: Map<string, number>, opts: { showSec
       {
         physicalLocation: {
           artifactLocation: { uri: uri(f.file) },
-          region: { startLine: f.line, startColumn: f.column, ...(f.encoding ? {} : { endLine: f.line, endColumn: f.column + f.secret.length }) },
+          region: {
+            startLine: f.line,
+            startColumn: f.column,
+            ...(f.encoding ? {} : { endLine: f.line, endColumn: f.column + f.secret.length }),
+            ...(f.offset !== undefined ? { byteOffset: f.offset, ...(f.encoding ? {} : { byteLength: f.secret.length }) } : {}),
+          },
         },
       },
     ],

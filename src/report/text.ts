@@ -42,7 +42,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
 function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: (s: string) => string, red: (s: string) => string): string[] {
   const live = f.verification?.status === 'live';
   const where = `${live ? 'LIVE TOKEN  ' : ''}${sanitize(f.file)}:${f.line}:${f.column}`;
-  const lines = [(live ? red(where) : bold(where)) + dim(`  ${sanitize(f.ruleId)}${f.encoding ? ` (${f.encoding})` : ''}`)];
+  const lines = [(live ? red(where) : bold(where)) + dim(`  ${sanitize(f.ruleId)}${f.encoding ? ` (${f.encoding})` : ''}${f.binary ? ` (binary, byte ${f.offset})` : ''}`)];
   lines.push(`  secret  ${sanitize(redact(f.secret, opts.showSecrets))}`);
   if (f.lineText !== undefined) {
     const shown = f.lineText.trim();
@@ -101,7 +101,8 @@ function summary(r: ScanResult): string {
   const parts = [
     r.mode === 'history' ? `${plural(r.stats.commits, 'commit')}, ${plural(r.stats.files, 'file version')} scanned` : `${plural(r.stats.files, 'file')} scanned`,
   ];
-  if (r.stats.skippedBinary) parts.push(`${r.stats.skippedBinary} binary skipped`);
+  if (r.stats.binaryFiles) parts.push(`${r.stats.binaryFiles} of them binary`);
+  if (r.stats.archiveMembers) parts.push(`${plural(r.stats.archiveMembers, 'archive member')} opened`);
   if (r.stats.unreadable?.length) parts.push(`${r.stats.unreadable.length} NOT READ`);
   if (r.stats.warnings?.length) parts.push(`${plural(r.stats.warnings.length, 'warning')}`);
   const hidden = r.stats.hidden ? describeHidden(r.stats.hidden) : '';

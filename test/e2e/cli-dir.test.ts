@@ -35,11 +35,11 @@ afterAll(() => {
 const json = (s: string) => JSON.parse(s) as { findings: { file: string; line: number; column: number; secret: string; ruleId: string }[]; stats: Record<string, number> };
 
 describe('notion-guard dir', () => {
-  it('prints paths as grep does with no operand, skipping .git, binaries and symlinks', () => {
+  it('prints paths as grep does with no operand, skipping .git and symlinks, scanning binaries', () => {
     const r = runCli(['dir', '--format', 'json'], { cwd: dir.path });
     expect(r.code).toBe(1);
     const files = json(r.stdout).findings.map((x) => x.file);
-    expect(files).toEqual(['.env', 'node_modules/pkg/index.js', 'sub/deep/settings.yml']);
+    expect(files).toEqual(['.env', 'image.png', 'node_modules/pkg/index.js', 'sub/deep/settings.yml']);
     expect(r.stdout).not.toContain(tok.outside.slice(4, 20));
   });
 
@@ -75,7 +75,7 @@ describe('notion-guard dir', () => {
     const inc = json(runCli(['dir', '--include', '*.yml', '--format', 'json'], { cwd: dir.path }).stdout);
     expect(inc.findings.map((x) => x.file)).toEqual(['sub/deep/settings.yml']);
     const exc = json(runCli(['dir', '--exclude', 'node_modules', '--exclude', 'sub/deep/**', '--format', 'json'], { cwd: dir.path }).stdout);
-    expect(exc.findings.map((x) => x.file)).toEqual(['.env']);
+    expect(exc.findings.map((x) => x.file)).toEqual(['.env', 'image.png']);
   });
 
   it('exits 0 on a clean tree', () => {

@@ -158,14 +158,14 @@ describe('bad input', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('invalid UTF-8 around a token is scanned; binary files are skipped', () => {
+  it('invalid UTF-8 around a token is scanned; binary files are scanned as binary', () => {
     const d = tempDir();
     try {
       const t = f.ntn();
       writeFileSync(join(d.path, 'latin1.txt'), Buffer.concat([Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x20]), Buffer.from(`key=${t}\n`), Buffer.from([0xe2, 0x82])]));
       writeFileSync(join(d.path, 'bin.dat'), Buffer.concat([Buffer.from([0x00, 0x01]), Buffer.from(`key=${f.ntn()}`)]));
       const r = runCli(['dir', '--format', 'json', '--show-secrets'], { cwd: d.path });
-      expect(JSON.parse(r.stdout).findings.map((x: { file: string }) => x.file)).toEqual(['latin1.txt']);
+      expect(JSON.parse(r.stdout).findings.map((x: { file: string; binary?: boolean }) => [x.file, x.binary ?? false])).toEqual([['bin.dat', true], ['latin1.txt', false]]);
     } finally {
       d.cleanup();
     }

@@ -77,9 +77,13 @@ describe('notion-guard staged', () => {
     r.commit('init', { 'old.env': `T=${old}\n`, 'gone.txt': 'bye\n' });
     r.git('mv', 'old.env', 'new.env');
     r.git('rm', '-q', 'gone.txt');
-    r.write('img.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(f.ntn())]));
+    const bin = f.ntn();
+    r.write('img.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(bin)]));
     r.git('add', '-A');
-    expect(staged(r).code).toBe(0);
+    // The rename brings no new line; the binary file's token is new and found as binary.
+    const s = staged(r);
+    expect(s.code).toBe(1);
+    expect(s.json!.findings.map((x) => [x.file, (x as { binary?: boolean }).binary, (x as { offset?: number }).offset])).toEqual([['img.bin', true, 4]]);
   });
 
   it('handles file names with spaces, unicode, quotes, newlines and a leading dash', () => {

@@ -1,0 +1,303 @@
+/**
+ * Archives opened in memory, bounded: zip and its family (jar, war, whl, nupkg, apk, vsix, docx,
+ * xlsx, pptx, odt…), tar, gzip (and so .tar.gz / .tgz). Pure: bytes in, members out, no disk.
+ *
+ * Why no library: the containers are simple and the decompressor is Node's own zlib (raw deflate
+ * for zip, gunzip for gzip), so parsing here costs ~200 lines, adds no dependency or native build,
+ * and lets every read be checked against the caps below before it happens. Zip is read from its
+ * central directory (the authoritative list; a local header can lie or hide behind a data
+ * descriptor). Members are decompressed with a hard output limit, so a bomb costs at most the cap.
+ */
+import { gunzipSync, inflateRawSync } from 'node:zlib';
+
+export type ArchiveKind = 'zip' | 'gzip' | 'tar';
+
+export interface ArchiveLimits {
+  /** An archive bigger than this is not opened (its bytes are still scanned as binary). */
+  maxInput: number;
+  /** A member expanding past this is cut off and named. */
+  maxMember: number;
+  /** All members of one top-level file together. */
+  maxTotal: number;
+  /** Expanded size over compressed size, for members past 1 MiB. */
+  maxRatio: number;
+  /** Archives inside archives, counted from the top-level file (1 = its own members). */
+  maxDepth: number;
+  maxMembers: number;
+}
+
+export const DEFAULT_LIMITS: ArchiveLimits = {
+  maxInput: 256 * 1024 * 1024,
+  maxMember: 64 * 1024 * 1024,
+  maxTotal: 512 * 1024 * 1024,
+  maxRatio: 200,
+  maxDepth: 3,
+  maxMembers: 100_000,
+};
+
+/** What one top-level file's archives have used so far (shared down the nesting). */
+export interface ArchiveBudget {
+  expanded: number;
+  members: number;
+  readonly limits: ArchiveLimits;
+}
+
+export interface Member {
+  name: string;
+  data: Buffer;
+}
+
+/** A member that could not be opened: named, so the scan cannot pass as complete. */
+export interface Unopened {
+  name: string;
+  reason: string;
+}
+
+export interface Opened {
+  members: Member[];
+  unopened: Unopened[];
+}
+
+/** Which archive the first bytes announce (magic numbers, not file names). */
+export function archiveKind(head: Buffer): ArchiveKind | undefined {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
+  if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return 'gzip';
+  if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  return undefined;
+}
+
+/** Compressed formats this build cannot open (named rather than passed as scanned). */
+export function unsupportedCompression(head: Buffer): string | undefined {
+  if (head.length >= 6 && head.toString('latin1', 0, 6) === '\xfd7zXZ\x00') return 'xz';
+  if (head.length >= 4 && head.toString('latin1', 0, 3) === 'BZh' && head[3]! >= 0x31 && head[3]! <= 0x39) return 'bzip2';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  if (head.length >= 6 && head.toString('latin1', 0, 6) === '7z\xbc\xaf\x27\x1c') return '7z';
+  if (head.length >= 7 && head.toString('latin1', 0, 7) === 'Rar!\x1a\x07') return 'rar';
+  return undefined;
+}
+
+export function openArchive(kind: ArchiveKind, data: Buffer, name: string, budget: ArchiveBudget): Opened {
+  switch (kind) {
+    case 'zip':
+      return openZip(data, budget);
+    case 'gzip':
+      return openGzip(data, name, budget);
+    case 'tar':
+      return openTar(data, budget);
+  }
+}
+
+/** Room left for one member: the member cap, the total cap, and the ratio cap past 1 MiB. */
+function room(budget: ArchiveBudget, compressed: number): number {
+  const l = budget.limits;
+  return Math.max(0, Math.min(l.maxMember, l.maxTotal - budget.expanded, Math.max(1024 * 1024, compressed * l.maxRatio)));
+}
+
+function cutOff(name: string, limit: number, budget: ArchiveBudget): Unopened {
+  const l = budget.limits;
+  const why = budget.expanded + limit >= l.maxTotal ? `the archive’s members together pass ${l.maxTotal} bytes` : limit >= l.maxMember ? `it expands past ${l.maxMember} bytes` : `it expands more than ${l.maxRatio} times (a decompression bomb?)`;
+  return { name, reason: `${why}` };
+}
+
+/** zlib with an output cap: the expanded bytes, or undefined when the cap was hit. */
+function inflateCapped(fn: typeof inflateRawSync, input: Buffer, limit: number): Buffer | undefined {
+  try {
+    return fn(input, { maxOutputLength: Math.max(1, limit) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+    throw e;
+  }
+}
+
+function takeMember(budget: ArchiveBudget, out: Opened, name: string, data: Buffer): void {
+  budget.expanded += data.length;
+  out.members.push({ name, data });
+}
+
+function tooMany(budget: ArchiveBudget, out: Opened): boolean {
+  if (++budget.members <= budget.limits.maxMembers) return false;
+  if (budget.members === budget.limits.maxMembers + 1) out.unopened.push({ name: '', reason: `more than ${budget.limits.maxMembers} members` });
+  return true;
+}
+
+function openGzip(data: Buffer, name: string, budget: ArchiveBudget): Opened {
+  const out: Opened = { members: [], unopened: [] };
+  // The member is named as gunzip would name the file: a.json.gz holds a.json, b.tgz holds b.tar.
+  const base = name.split('!').pop()!.split('/').pop()!;
+  const member = /\.tgz$/i.test(base) ? `${base.slice(0, -4)}.tar` : /\.gz$/i.test(base) && base.length > 3 ? base.slice(0, -3) : '(gunzipped)';
+  if (tooMany(budget, out)) return out;
+  const limit = room(budget, data.length);
+  let expanded: Buffer | undefined;
+  try {
+    expanded = inflateCapped(gunzipSync as typeof inflateRawSync, data, limit + 1);
+  } catch (e) {
+    out.unopened.push({ name: member, reason: `cannot decompress: ${zlibReason(e)}` });
+    return out;
+  }
+  if (!expanded || expanded.length > limit) out.unopened.push(cutOff(member, limit, budget));
+  else takeMember(budget, out, member, expanded);
+  return out;
+}
+
+function zlibReason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.length > 120 ? `${m.slice(0, 120)}…` : m;
+}
+
+const EOCD = 0x06054b50;
+const CEN = 0x02014b50;
+const LOC = 0x04034b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+
+function openZip(data: Buffer, budget: ArchiveBudget): Opened {
+  const out: Opened = { members: [], unopened: [] };
+  // The end record is in the last 64 KiB + 22 bytes (its comment is at most 65,535 bytes).
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
+    if (data.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) {
+    out.unopened.push({ name: '', reason: 'not a readable zip (no end of central directory)' });
+    return out;
+  }
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if ((count === 0xffff || cdOffset === 0xffffffff) && eocd >= 20 && data.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
+    const at = Number(data.readBigUInt64LE(eocd - 12));
+    if (at + 56 <= data.length && data.readUInt32LE(at) === ZIP64_EOCD) {
+      count = Number(data.readBigUInt64LE(at + 32));
+      cdOffset = Number(data.readBigUInt64LE(at + 48));
+    }
+  }
+  let p = cdOffset;
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== CEN) {
+      out.unopened.push({ name: '', reason: `the central directory is damaged after ${n} of ${count} entries` });
+      break;
+    }
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let csize = data.readUInt32LE(p + 20);
+    let usize = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name = data.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
+    // Zip64: the real sizes and offset are in the extra field, in this order, when the 32-bit ones are full.
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    for (let e = 0; e + 4 <= extra.length; ) {
+      const id = extra.readUInt16LE(e);
+      const size = extra.readUInt16LE(e + 2);
+      if (id === 1) {
+        let q = e + 4;
+        const next = (): number => {
+          const v = q + 8 <= e + 4 + size ? Number(extra.readBigUInt64LE(q)) : -1;
+          q += 8;
+          return v;
+        };
+        if (usize === 0xffffffff) usize = next();
+        if (csize === 0xffffffff) csize = next();
+        if (local === 0xffffffff) local = next();
+      }
+      e += 4 + size;
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+    if (name.endsWith('/')) continue; // a folder
+    if (tooMany(budget, out)) break;
+    if (flags & 1) {
+      out.unopened.push({ name, reason: 'the member is encrypted' });
+      continue;
+    }
+    if (local < 0 || local + 30 > data.length || data.readUInt32LE(local) !== LOC) {
+      out.unopened.push({ name, reason: 'its local header is missing or damaged' });
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    if (csize < 0 || start + csize > data.length) {
+      out.unopened.push({ name, reason: 'the member runs past the end of the archive' });
+      continue;
+    }
+    const raw = data.subarray(start, start + csize);
+    const limit = room(budget, csize);
+    if (method === 0) {
+      if (raw.length > limit) out.unopened.push(cutOff(name, limit, budget));
+      else takeMember(budget, out, name, raw);
+    } else if (method === 8) {
+      let expanded: Buffer | undefined;
+      try {
+        expanded = inflateCapped(inflateRawSync, raw, limit + 1);
+      } catch (e) {
+        out.unopened.push({ name, reason: `cannot decompress: ${zlibReason(e)}` });
+        continue;
+      }
+      if (!expanded || expanded.length > limit) out.unopened.push(cutOff(name, limit, budget));
+      else takeMember(budget, out, name, expanded);
+    } else {
+      out.unopened.push({ name, reason: `compression method ${method} is not supported (only stored and deflate)` });
+    }
+    void usize;
+  }
+  return out;
+}
+
+function tarString(b: Buffer, from: number, len: number): string {
+  const end = b.indexOf(0, from);
+  return b.toString('utf8', from, end === -1 || end > from + len ? from + len : end);
+}
+
+function tarSize(b: Buffer, at: number): number {
+  // Base-256 (GNU) for sizes past 8 GiB; else octal.
+  if (b[at]! & 0x80) {
+    let v = 0;
+    for (let i = at + 1; i < at + 12; i++) v = v * 256 + b[i]!;
+    return v;
+  }
+  const s = tarString(b, at, 12).trim();
+  return s === '' ? 0 : parseInt(s, 8);
+}
+
+function openTar(data: Buffer, budget: ArchiveBudget): Opened {
+  const out: Opened = { members: [], unopened: [] };
+  let p = 0;
+  let longName: string | undefined;
+  let paxPath: string | undefined;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((x) => x === 0)) break; // end of archive
+    const size = tarSize(h, 124);
+    const type = String.fromCharCode(h[156]!);
+    if (!Number.isFinite(size) || size < 0) {
+      out.unopened.push({ name: '', reason: `a damaged header at byte ${p}` });
+      break;
+    }
+    const body = p + 512;
+    const next = body + Math.ceil(size / 512) * 512;
+    if (body + size > data.length) {
+      out.unopened.push({ name: tarString(h, 0, 100), reason: 'the member runs past the end of the archive' });
+      break;
+    }
+    const content = data.subarray(body, body + size);
+    if (type === 'L') longName = tarString(content, 0, content.length);
+    else if (type === 'x') {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(content.toString('utf8'));
+      if (m) paxPath = m[1];
+    } else if (type === '0' || type === '\0' || type === '7') {
+      const prefix = h.toString('latin1', 257, 262) === 'ustar' ? tarString(h, 345, 155) : '';
+      const name = paxPath ?? longName ?? (prefix ? `${prefix}/${tarString(h, 0, 100)}` : tarString(h, 0, 100));
+      longName = paxPath = undefined;
+      if (tooMany(budget, out)) break;
+      const limit = room(budget, size);
+      if (size > limit) out.unopened.push(cutOff(name, limit, budget));
+      else takeMember(budget, out, name, content);
+    } else {
+      longName = paxPath = undefined; // folders, links, devices: no content of their own
+    }
+    p = next;
+  }
+  return out;
+}
