@@ -27,7 +27,6 @@ function setup(): { server: TestRepo; client: TestRepo } {
 }
 
 const refs = (r: TestRepo): string => r.git('for-each-ref');
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
 
 describe('pre-receive on a bare server', () => {
