@@ -193,7 +193,7 @@ export function buildPush(n = 10_000) {
     commit('refs/heads/incoming', i + 1, i, `src/m${i % 400}.js`, body, `change ${i}`);
   }
   commit('refs/heads/leak', n + 2, n + 1, 'config.env', `NOTION_TOKEN=${leak}\n`, 'add config');
-  sh('git', ['fast-import', '--quiet'], dir, { input: parts.join('') });
+  sh('git', ['fast-import', '--quiet'], dir, { input: parts.join(''), stdio: ['pipe', 'pipe', 'inherit'] });
   const base = sh('git', ['rev-parse', 'refs/heads/main'], dir).toString().trim();
   const tip = sh('git', ['rev-parse', 'refs/heads/incoming'], dir).toString().trim();
   const leakTip = sh('git', ['rev-parse', 'refs/heads/leak'], dir).toString().trim();
