@@ -169,6 +169,35 @@ describe('pre-receive on a bare server', () => {
   });
 });
 
+describe('pre-receive with hostile and large pushes', () => {
+  it('option-like ref names (--all, -x) are only printed, never read as options: the token is still found', () => {
+    const { server, client } = setup();
+    installHook(server.path, 'pre-receive');
+    client.commit('leak', { '.env': `T=${f.ntn()}\n` });
+    const r = push(client, 'origin', 'HEAD:refs/heads/--all', 'HEAD:refs/heads/-x');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: notion-guard: refs\/heads\/--all [0-9a-f]{12} \.env:1 /);
+    expect(refs(server)).not.toMatch(/--all|-x/);
+  });
+
+  it('a 10,000-commit push (git fast-import) is scanned and accepted within the default budget', () => {
+    const { server, client } = setup();
+    installHook(server.path, 'pre-receive');
+    const parts: string[] = [];
+    const data = (x: string): string => `data ${Buffer.byteLength(x)}\n${x}\n`;
+    for (let i = 1; i <= 10_000; i++) {
+      parts.push(`commit refs/heads/main\ncommitter T <t@example.com> ${1700000000 + i} +0000\n${data(`c${i}`)}`);
+      if (i === 1) parts.push('from refs/heads/main^0\n');
+      parts.push(`M 100644 inline f${i % 100}.txt\n${data(`line ${i}\n`)}`);
+    }
+    const fi = spawnSync('git', ['fast-import', '--quiet'], { cwd: client.path, input: parts.join(''), encoding: 'utf8' });
+    expect(fi.status, fi.stderr).toBe(0);
+    const r = push(client, 'origin', 'main');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/remote: notion-guard: no Notion tokens in this push \(10000 commits, 10000 file versions scanned\)/);
+  });
+});
+
 describe('pre-push on the developer’s machine', () => {
   it('catches a --no-verify commit that the pre-commit hook never saw; git push --no-verify skips it too', () => {
     const { server, client } = setup();
@@ -214,6 +243,21 @@ describe('pre-push on the developer’s machine', () => {
     const r = push(client, 'origin', 'feature');
     expect(r.code, r.out).toBe(0);
     expect(push(client, 'origin', ':feature').code).toBe(0);
+  });
+
+  it('a force-push over a remote commit this clone never fetched is scanned as a new ref', () => {
+    const { server, client } = setup();
+    const other = repo();
+    other.git('remote', 'add', 'origin', server.path);
+    other.git('fetch', '-q', 'origin');
+    other.git('checkout', '-q', '-b', 'main', 'origin/main');
+    other.commit('theirs', { 'o.txt': 'o\n' });
+    expect(push(other, '-q', 'origin', 'main').code).toBe(0);
+    installHook(join(client.path, '.git'), 'pre-push');
+    client.commit('leak', { '.env': `T=${f.ntn()}\n` });
+    const r = push(client, '--force', 'origin', 'main');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('.env:1:3');
   });
 
   it('pushing to a URL (no remote name, no tracking refs): all history of what is pushed is scanned', () => {
