@@ -63,7 +63,8 @@ export async function runPreReceive(opts: ReceiveOptions, io: RunIO): Promise<nu
     const who = sanitize(redactText(`${pusher(io.env)}${why}`));
     if (opts.allowSkip || (await configFlag(repo, ALLOW_SKIP_CONFIG))) {
       // Always said, never --quiet-able: a bypass nobody sees is a hole nobody checks.
-      io.stderr(`notion-guard: SKIPPED: push option ${SKIP_OPTION} from ${who}: ${updates.length === 1 ? '1 ref' : `${updates.length} refs`} accepted without a scan\n`);
+      const names = updates.slice(0, 10).map((u) => u.ref).join(', ') + (updates.length > 10 ? ', …' : '');
+      io.stderr(`notion-guard: SKIPPED: push option ${SKIP_OPTION} from ${who}: ${updates.length === 1 ? '1 ref' : `${updates.length} refs`} accepted without a scan (${sanitize(redactText(names))})\n`);
       return 0;
     }
     io.stderr(`notion-guard: push option ${SKIP_OPTION} ignored: this server does not allow skipping the scan (from ${who})\n`);
@@ -86,7 +87,10 @@ export async function runPreReceive(opts: ReceiveOptions, io: RunIO): Promise<nu
     timer = setTimeout(() => resolve('timeout'), Math.max(0, opts.budgetMs - (Date.now() - started)));
   });
   try {
-    const outcome = await Promise.race([scanPush(plan, { ...opts, color: false }, gated), deadline]);
+    // No .notion-guard.toml or baseline is looked for unless named: in a non-bare server repository
+    // the work tree above the hook is pushed content, and must not allowlist the next push.
+    const scanOpts = { ...opts, color: false, ...(opts.config === undefined ? { config: false as const } : {}) };
+    const outcome = await Promise.race([scanPush(plan, scanOpts, gated), deadline]);
     if (outcome !== 'timeout') return outcome;
   } finally {
     clearTimeout(timer);

@@ -135,7 +135,7 @@ describe('pre-receive on a bare server', () => {
     server.git('config', 'notion-guard.allowSkip', 'true');
     const skipped = push(client, '-o', 'notion-guard.skip=incident 42', 'origin', 'main');
     expect(skipped.code, skipped.out).toBe(0);
-    expect(skipped.out).toMatch(/remote: notion-guard: SKIPPED: push option notion-guard.skip from .* \(reason: incident 42\): 1 ref accepted without a scan/);
+    expect(skipped.out).toMatch(/remote: notion-guard: SKIPPED: push option notion-guard.skip from .* \(reason: incident 42\): 1 ref accepted without a scan \(refs\/heads\/main\)/);
   });
 
   it('--allow-skip on the hook line enables the bypass too', () => {
@@ -178,6 +178,24 @@ describe('pre-receive with hostile and large pushes', () => {
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/remote: notion-guard: refs\/heads\/--all [0-9a-f]{12} \.env:1 /);
     expect(refs(server)).not.toMatch(/--all|-x/);
+  });
+
+  it('a pushed .notion-guard.toml in a non-bare server’s work tree cannot allowlist the next push', () => {
+    const server = repo();
+    server.commit('init', { 'README.md': 'x\n' });
+    server.git('config', 'receive.denyCurrentBranch', 'updateInstead');
+    installHook(join(server.path, '.git'), 'pre-receive');
+    const client = repo();
+    client.git('remote', 'add', 'origin', server.path);
+    client.git('fetch', '-q', 'origin');
+    client.git('checkout', '-q', '-B', 'main', 'origin/main');
+    client.commit('config', { '.notion-guard.toml': '[allowlist]\npaths = ["**"]\n' });
+    expect(push(client, 'origin', 'main').code).toBe(0);
+    expect(readFileSync(join(server.path, '.notion-guard.toml'), 'utf8')).toContain('allowlist');
+    client.commit('leak', { 'app.env': `T=${f.ntn()}\n` });
+    const r = push(client, 'origin', 'main');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: notion-guard: refs\/heads\/main [0-9a-f]{12} app\.env:1 /);
   });
 
   it('a 10,000-commit push (git fast-import) is scanned and accepted within the default budget', () => {
