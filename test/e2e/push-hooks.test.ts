@@ -180,6 +180,17 @@ describe('pre-receive with hostile and large pushes', () => {
     expect(refs(server)).not.toMatch(/--all|-x/);
   });
 
+  it('a token used as a ref name is redacted in the remote: lines too', () => {
+    const { server, client } = setup();
+    installHook(server.path, 'pre-receive');
+    const inName = f.ntn();
+    client.commit('leak', { 'a.env': `T=${f.ntn()}\n` });
+    const r = push(client, 'origin', `HEAD:refs/heads/${inName}`);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: notion-guard: refs\/heads\/ntn_\w{4}… [0-9a-f]{12} a\.env:1 /);
+    expect(r.out.split('\n').filter((l) => l.startsWith('remote:')).join('\n')).not.toContain(inName);
+  });
+
   it('a pushed .notion-guard.toml in a non-bare server’s work tree cannot allowlist the next push', () => {
     const server = repo();
     server.commit('init', { 'README.md': 'x\n' });
