@@ -65,12 +65,15 @@ export interface PushScanPlan {
   configStart: string;
   pathBase: string;
   pushTips?: Set<string>;
+  /** Told as soon as the scan has found a token, before filters and attribution (which may still be slow). */
+  onFound?: () => void;
 }
 
 /** Scan what a push brings and report it; nothing is fetched or written (a partial clone's missing blob fails closed). */
 export function scanPush(plan: PushScanPlan, opts: CommonOptions, io: RunIO): Promise<number> {
   const scan: PushScan = async (detector, stats, onBlob, ctx) => {
     const r = await scanRevSets(plan.repo, plan.sets, detector, stats, { onBlob, unreadable: ctx.unreadable, noFetch: true, countCommits: true });
+    if (r.findings.length > 0) plan.onFound?.();
     const { findings, missingPaths } = await attributeFindings(plan.repo, plan.attributeRevs, r.findings, r.missing);
     for (const id of r.missing) {
       const where = missingPaths.get(id);

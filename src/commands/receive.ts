@@ -69,7 +69,10 @@ export async function runPreReceive(opts: ReceiveOptions, io: RunIO): Promise<nu
     }
     io.stderr(`notion-guard: push option ${SKIP_OPTION} ignored: this server does not allow skipping the scan (from ${who})\n`);
   }
+  // Once a token is found the push is refused, whatever the clock says later (attributing many refs can be slow).
+  let found = false;
   const plan = {
+    onFound: () => (found = true),
     mode: 'receive' as const,
     repo,
     updates,
@@ -98,6 +101,10 @@ export async function runPreReceive(opts: ReceiveOptions, io: RunIO): Promise<nu
   open = false;
   stopAllGit();
   const secs = `${opts.budgetMs / 1000} s`;
+  if (found) {
+    io.stderr(`notion-guard: push refused: a Notion token was found, and the report did not finish within the time budget of ${secs}\n`);
+    return 1;
+  }
   if (opts.onTimeout === 'allow') {
     io.stderr(`notion-guard: WARNING: time budget of ${secs} ran out: push ACCEPTED WITHOUT A COMPLETE SCAN (--on-timeout allow)\n`);
     return 0;

@@ -149,6 +149,22 @@ describe('pre-receive on a bare server', () => {
     expect(r.out).toMatch(/SKIPPED/);
   });
 
+  it('run by hand on a bare repository, --format json names the ref of each finding, redacted', () => {
+    const { server, client } = setup();
+    const base = client.git('rev-parse', 'HEAD').trim();
+    const t = f.ntn();
+    const tip = client.commit('leak', { 'x.env': `T=${t}\n` });
+    // The objects are on the server but on no ref: what a hook sees inside git's quarantine.
+    expect(push(client, '-q', 'origin', 'HEAD:refs/heads/tmp').code).toBe(0);
+    server.git('update-ref', '-d', 'refs/heads/tmp');
+    const r = runCli(['pre-receive', '--format', 'json'], { cwd: server.path, input: `${base} ${tip} refs/heads/main\n` });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { ref: string; file: string; secret: string; commit: { sha: string } }[] };
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ ref: 'refs/heads/main', file: 'x.env', commit: { sha: tip } });
+    expect(r.stdout).not.toContain(t);
+  });
+
   it('bad hook input and a bad --budget are one-line usage errors (exit 2); empty input passes', () => {
     const { server } = setup();
     const sha = server.git('rev-parse', 'main').trim();
