@@ -164,3 +164,42 @@ export function buildStaged(kind, treeDir) {
   writeFileSync(marker, JSON.stringify(info));
   return info;
 }
+
+/**
+ * A push of `n` small commits into a bare server (default 10,000): the server's refs hold only the
+ * base commit; the pushed commits' objects are in its object store but on no ref, which is what a
+ * pre-receive hook sees inside git's quarantine (`<new> --not --all`). Built with one
+ * `git fast-import` (seconds, not the minutes of 10,000 `git commit`s). `leakTip` is one more commit,
+ * on top, that adds a token: the recall check.
+ */
+export function buildPush(n = 10_000) {
+  const dir = join(ROOT, `push-${n}.git`);
+  const marker = join(ROOT, `push-${n}.json`);
+  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  sh('git', ['init', '-q', '--bare', '-b', 'main', dir]);
+  const r = rng(606);
+  const leak = token(r);
+  const parts = [];
+  const data = (s) => `data ${Buffer.byteLength(s)}\n${s}\n`;
+  const commit = (ref, mark, from, file, content, msg) => {
+    parts.push(`commit ${ref}\nmark :${mark}\ncommitter Bench <bench@example.com> ${1700000000 + mark * 60} +0000\n${data(msg)}`);
+    if (from) parts.push(`from :${from}\n`);
+    parts.push(`M 100644 inline ${file}\n${data(content)}`);
+  };
+  commit('refs/heads/main', 1, 0, 'README.md', '# push bench\n', 'base');
+  for (let i = 1; i <= n; i++) {
+    const body = `// module ${i % 400}, revision ${i}\nexport const value${i} = ${Math.floor(r() * 1e9)};\n${'// filler line for a realistic small source file\n'.repeat(4)}`;
+    commit('refs/heads/incoming', i + 1, i, `src/m${i % 400}.js`, body, `change ${i}`);
+  }
+  commit('refs/heads/leak', n + 2, n + 1, 'config.env', `NOTION_TOKEN=${leak}\n`, 'add config');
+  sh('git', ['fast-import', '--quiet'], dir, { input: parts.join(''), stdio: ['pipe', 'pipe', 'inherit'] });
+  const base = sh('git', ['rev-parse', 'refs/heads/main'], dir).toString().trim();
+  const tip = sh('git', ['rev-parse', 'refs/heads/incoming'], dir).toString().trim();
+  const leakTip = sh('git', ['rev-parse', 'refs/heads/leak'], dir).toString().trim();
+  sh('git', ['update-ref', '-d', 'refs/heads/incoming'], dir);
+  sh('git', ['update-ref', '-d', 'refs/heads/leak'], dir);
+  const info = { dir, base, tip, leakTip, commits: n, planted: [leak] };
+  writeFileSync(marker, JSON.stringify(info));
+  return info;
+}

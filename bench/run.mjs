@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+// `npm run bench -- pre-receive history`: only those targets (default: all).
+const TARGETS = ['dir', 'history', 'staged', 'big', 'pre-receive'];
+const only = process.argv.slice(2);
+for (const t of only) if (!TARGETS.includes(t)) throw new Error(`bench: unknown target ${t} (targets: ${TARGETS.join(', ')})`);
+const want = (t) => only.length === 0 || only.includes(t);
 const NODE = process.execPath;
 
 function ensureRipgrep() {
@@ -52,14 +57,15 @@ function row(group, ng, floor, extra = '') {
   rows.push({ group, ng, floor, ratio: ng.secs / floor.secs, extra });
 }
 
-ensureRipgrep();
+if (want('dir')) ensureRipgrep();
 if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 // Loaded after the build: the datasets use the tests' token generator from dist/.
-const { ROOT, buildHistory, buildStaged, buildTree, rng, token } = await import('./datasets.mjs');
+const { ROOT, buildHistory, buildPush, buildStaged, buildTree, rng, token } = await import('./datasets.mjs');
 mkdirSync(ROOT, { recursive: true });
 
 // dir
-const tree = buildTree();
+const tree = want('dir') || want('staged') ? buildTree() : undefined;
+if (want('dir')) {
 const mb = tree.bytes / 1e6;
 const ngDir = bench('notion-guard dir', `${NODE} ${CLI} dir --no-config . > /dev/null`, tree.dir);
 const rg = bench("rg -uu 'ntn_…|secret_…'", `rg -uu --no-messages -e 'ntn_[A-Za-z0-9]{46}|secret_[A-Za-z0-9]{43}' . > /dev/null`, tree.dir);
@@ -67,8 +73,10 @@ const cat = bench('cat every file', `find . -type f -print0 | xargs -0 cat > /de
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, rg, `${(mb / ngDir.secs).toFixed(0)} MB/s`);
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, cat);
 checks.push(['dir', foundAll(['dir', '.'], tree.dir, tree.planted)]);
+}
 
 // history
+if (want('history')) {
 const hist = buildHistory();
 const hmb = hist.blobBytes / 1e6;
 const ngHist = bench('notion-guard history', `${NODE} ${CLI} history --no-config > /dev/null`, hist.dir);
@@ -77,9 +85,10 @@ const catfile = bench('git cat-file --batch-all-objects --batch', 'git cat-file 
 row(`history (${hist.commits} commits, ${hmb.toFixed(0)} MB blobs)`, ngHist, gitlog, `${(hmb / ngHist.secs).toFixed(0)} MB/s, ${(hist.commits / ngHist.secs).toFixed(0)} commits/s`);
 row(`history (${hist.commits} commits, ${hmb.toFixed(0)} MB blobs)`, ngHist, catfile);
 checks.push(['history', foundAll(['history'], hist.dir, hist.planted)]);
+}
 
 // staged
-for (const kind of ['small', 'large']) {
+if (want('staged')) for (const kind of ['small', 'large']) {
   const st = buildStaged(kind, tree.dir);
   const ng = bench('notion-guard staged', `${NODE} ${CLI} staged --no-config > /dev/null`, st.dir);
   const floor =
@@ -90,7 +99,25 @@ for (const kind of ['small', 'large']) {
   checks.push([`staged ${kind}`, foundAll(['staged'], st.dir, st.planted)]);
 }
 
+// pre-receive: a 10,000-commit push, fed to the hook as git would feed it
+if (want('pre-receive')) {
+  const p = buildPush();
+  const line = (tip) => `${p.base} ${tip} refs/heads/main`;
+  const ng = bench('notion-guard pre-receive', `echo '${line(p.tip)}' | ${NODE} ${CLI} pre-receive --no-config > /dev/null`, p.dir);
+  const floor = bench('git rev-list --objects + cat-file --batch', `git rev-list --objects ${p.tip} --not --all | cut -d' ' -f1 | git cat-file --batch > /dev/null`, p.dir);
+  row(`pre-receive (${p.commits.toLocaleString('en-US')}-commit push)`, ng, floor, `${(p.commits / ng.secs).toFixed(0)} commits/s; ghes budget 4 s: ${ng.secs < 4 ? 'within' : 'OVER'}`);
+  const clean = spawnSync('sh', ['-c', `echo '${line(p.tip)}' | ${NODE} ${CLI} pre-receive --no-config --budget ghes`], { cwd: p.dir, encoding: 'utf8' });
+  if (clean.status !== 0) throw new Error(`pre-receive refused the clean push: ${clean.stdout}${clean.stderr}`);
+  const r = spawnSync('sh', ['-c', `echo '${line(p.leakTip)}' | ${NODE} ${CLI} pre-receive --no-config --format json --show-secrets`], { cwd: p.dir, encoding: 'utf8' });
+  if (r.status !== 1) throw new Error(`pre-receive did not refuse the leak: ${r.stderr}`);
+  const found = new Set(JSON.parse(r.stdout).findings.map((f) => f.secret));
+  const missed = p.planted.filter((t) => !found.has(t)).length;
+  checks.push(['pre-receive', { planted: p.planted.length, found: p.planted.length - missed, missed }]);
+}
+
 // memory on huge inputs
+let hugeRun, lineRun;
+if (want('big')) {
 const big = join(ROOT, 'big');
 mkdirSync(big, { recursive: true });
 const r = rng(505);
@@ -109,18 +136,19 @@ if (!existsSync(hugeFile) || statSync(hugeFile).size < 1e9) {
   closeSync(fd2);
 }
 execFileSync('sh', ['-c', `printf '\\nNOTION_TOKEN=%s\\n' '${hugeToken}' >> huge.log; printf 'var t="%s";' '${lineToken}' >> one-line.min.js`], { cwd: big });
-const hugeRun = measure(`${NODE} ${CLI} dir --no-config huge.log > /dev/null`, big);
-const lineRun = measure(`${NODE} ${CLI} dir --no-config one-line.min.js > /dev/null`, big);
+hugeRun = measure(`${NODE} ${CLI} dir --no-config huge.log > /dev/null`, big);
+lineRun = measure(`${NODE} ${CLI} dir --no-config one-line.min.js > /dev/null`, big);
 checks.push(['1 GB file', foundAll(['dir', 'huge.log'], big, [hugeToken])]);
 checks.push(['100 MB single line', foundAll(['dir', 'one-line.min.js'], big, [lineToken])]);
+}
 
 const fmt = (m) => `${m.secs.toFixed(2)} s, ${(m.kb / 1024).toFixed(0)} MB`;
 console.log(`\nnotion-guard benchmark — ${RUNS} runs each, medians (wall time, peak RSS); ratio = notion-guard / floor\n`);
 console.log('| input | notion-guard | floor | floor time | ratio | throughput |');
 console.log('|---|---|---|---|---|---|');
 for (const x of rows) console.log(`| ${x.group} | ${fmt(x.ng)} | ${x.floor.label} | ${fmt(x.floor)} | ${x.ratio.toFixed(2)}x | ${x.extra} |`);
-console.log(`| 1 GB file | ${fmt(hugeRun)} | | | | ${(1000 / hugeRun.secs).toFixed(0)} MB/s |`);
-console.log(`| 100 MB single line | ${fmt(lineRun)} | | | | ${(100 / lineRun.secs).toFixed(0)} MB/s |`);
+if (hugeRun) console.log(`| 1 GB file | ${fmt(hugeRun)} | | | | ${(1000 / hugeRun.secs).toFixed(0)} MB/s |`);
+if (lineRun) console.log(`| 100 MB single line | ${fmt(lineRun)} | | | | ${(100 / lineRun.secs).toFixed(0)} MB/s |`);
 console.log('\nrecall on planted tokens:');
 for (const [name, c] of checks) console.log(`  ${name}: ${c.found}/${c.planted} found${c.missed ? `  (MISSED ${c.missed})` : ''}`);
 if (checks.some(([, c]) => c.missed)) process.exitCode = 1;

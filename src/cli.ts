@@ -145,6 +145,34 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .command(
+      'pre-push [remote] [url]',
+      'git\'s pre-push hook: scan the commits the push would add (refs on stdin, as git gives them) and refuse it if one holds a token',
+      (y) => common(y).positional('remote', { type: 'string', describe: 'the remote\'s name (git passes it)' })
+        .positional('url', { type: 'string', describe: 'the remote\'s URL (git passes it)' })
+        .option('repo', { type: 'string', describe: 'run in this repository instead of the current directory' })
+        .example('$0 pre-push "$@"', 'in .husky/pre-push or .git/hooks/pre-push (notion-guard install --hook pre-push writes it)'),
+      (a) => act(async () => {
+        hookStdin('pre-push');
+        const { runPrePush } = await import('./commands/push.js');
+        return runPrePush([a.remote, a.url].filter((x): x is string => typeof x === 'string'), { ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}) }, io());
+      })(),
+    )
+    .command(
+      'pre-receive',
+      'a server\'s pre-receive hook: scan what a push brings (refs on stdin) and refuse the whole push if any ref brings a token',
+      (y) => common(y).option('repo', { type: 'string', describe: 'the repository (default: the current directory, where git runs the hook)' })
+        .option('budget', { type: 'string', default: String(DEFAULT_BUDGET), describe: 'seconds the scan may take (fractions allowed), or "ghes" (4 s, under GitHub Enterprise Server\'s 5 s hook limit)' })
+        .option('on-timeout', { choices: ['refuse', 'allow'] as const, default: 'refuse' as const, describe: 'when the budget runs out: refuse the push (default), or allow it unscanned, said loudly on stderr' })
+        .option('allow-skip', { type: 'boolean', default: false, describe: 'honour "git push -o notion-guard.skip" (also git config notion-guard.allowSkip=true on the server); always logged' })
+        .example('$0 pre-receive --budget ghes', 'in a GitHub Enterprise Server pre-receive hook script'),
+      (a) => act(async () => {
+        hookStdin('pre-receive');
+        const { runPreReceive, parseBudget } = await import('./commands/receive.js');
+        const budgetMs = parseBudget(a.budget);
+        return runPreReceive({ ...toCommon(a), ...(a.repo ? { repo: a.repo } : {}), budgetMs, onTimeout: a['on-timeout'], allowSkip: a['allow-skip'] }, io());
+      })(),
+    )
+    .command(
       'verify [tokens..]',
       'check tokens live against the Notion API; with none given, checks the Notion tokens found in stdin (`cat .env | $0 verify`)',
       (y) => common(y).positional('tokens', { type: 'string', array: true, describe: 'tokens (prefer stdin: arguments land in shell history)' })
@@ -199,13 +227,14 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'install',
-      'add the pre-commit hook (husky\'s .husky/pre-commit, or core.hooksPath / .git/hooks)',
+      'add the pre-commit or pre-push hook (husky\'s .husky/, or core.hooksPath / .git/hooks)',
       (y) => y.option('repo', { type: 'string', describe: 'the repository (default: the current one)' })
+        .option('hook', { choices: ['pre-commit', 'pre-push'] as const, default: 'pre-commit' as const, describe: 'which hook: pre-commit scans each commit, pre-push what each push sends (catches commits made with --no-verify)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
         .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of unexpected errors' }),
       (a) => act(async () => {
         const { runInstall } = await import('./commands/install.js');
-        return runInstall({ quiet: a.quiet, ...(a.repo ? { repo: a.repo } : {}) }, io());
+        return runInstall({ quiet: a.quiet, hook: a.hook, ...(a.repo ? { repo: a.repo } : {}) }, io());
       })(),
     )
     .command(
@@ -231,7 +260,7 @@ async function main(argv: string[]): Promise<number> {
       })(),
     )
     .example(EXAMPLES)
-    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, baseline, rules, merge (see --help)')
+    .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, pre-push, pre-receive, baseline, rules, merge (see --help)')
     .strict()
     .recommendCommands()
     .help()
@@ -249,6 +278,14 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/** The budget's default, in seconds (commands/receive.ts holds the presets; not loaded for other commands). */
+const DEFAULT_BUDGET = 60;
+
+/** A hook reads git's ref lines on stdin: run by hand at a terminal, it would wait forever. */
+function hookStdin(command: string): void {
+  if (process.stdin.isTTY) throw new UsageError(`${command} reads the refs git sends a hook on standard input; run it from the hook (or pipe the ref lines in)`);
+}
+
 /** What came after `--`: operands, even when they look like options. */
 function afterDashes(a: Record<string, unknown>): string[] {
   const rest = a['--'];
@@ -259,7 +296,7 @@ function afterDashes(a: Record<string, unknown>): string[] {
  * yargs gives `--include` with nothing after it as `[]` and `--output` as `''`: a flag without its
  * value is a usage error, never "no filter" or "the default".
  */
-const POSITIONALS = new Set(['paths', 'ranges', 'tokens', 'reports', 'action', 'files']);
+const POSITIONALS = new Set(['paths', 'ranges', 'tokens', 'reports', 'action', 'files', 'remote', 'url']);
 function checkValues(a: Record<string, unknown>, o: { string: string[]; array: string[] }): void {
   for (const key of new Set([...o.string, ...o.array])) {
     if (POSITIONALS.has(key)) continue;

@@ -94,6 +94,8 @@ export function shellWord(p: string): string {
 
 export interface AdviceContext {
   hasHead?: boolean;
+  /** push: commits at the tip of a pushed ref. */
+  pushTips?: ReadonlySet<string>;
   /** staged: tokens already in history, by secret. */
   committed?: ReadonlyMap<string, Committed>;
   /** Rotation steps by rule id (rule data: `rotate` in the rule file). */
@@ -186,6 +188,29 @@ function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: 
   return lines;
 }
 
+/** pre-push: the token is in local commits the push would have sent; nothing left the machine. */
+function pushAdvice(findings: readonly Finding[], ctx: AdviceContext, rotate: readonly string[]): string[] {
+  const lines: string[] = [];
+  const files = [...new Set(findings.filter((f) => !f.file.startsWith('(')).map((f) => f.file))];
+  const shas = [...new Set(findings.map((f) => f.commit?.sha).filter((x): x is string => x !== undefined))];
+  const short = (sha: string): string => sha.slice(0, 12);
+  lines.push('The push was stopped: the token is committed but not pushed yet.');
+  const steps = rotationLines(findings, ctx, '     ');
+  if (steps) lines.push('  1. Rotate it if it was ever pasted or shared anywhere else:', ...steps);
+  else lines.push('  1. Rotate it if it was ever pasted or shared anywhere else:', `     ${rotate[0]}`, `     ${rotate[1]}`);
+  lines.push('  2. Remove it from the code and read it from the environment instead:', ...(files.length ? fileSteps(files) : ['       (it is in a commit or tag message: reword that message)']));
+  const tip = shas.length > 0 && shas.every((s) => ctx.pushTips?.has(s));
+  if (tip) lines.push(`  3. Rewrite that commit: git commit --amend (${shas.map(short).join(', ')} is the tip you are pushing).`);
+  else {
+    // The oldest commit is unknown here (findings are sorted by path); the first named is enough to start a rebase from.
+    const first = shas[0] ? short(shas[0]) : '<commit>';
+    lines.push(`  3. Rewrite history: git rebase -i ${first}~1, mark ${shas.length > 1 ? `each of ${shas.map(short).join(', ')}` : first} as "edit",`);
+    lines.push('     remove the token, git commit --amend, then git rebase --continue.');
+  }
+  lines.push('  4. Push again.');
+  return lines;
+}
+
 export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: AdviceContext = {}): string[] {
   if (findings.length === 0) return [];
   const lines: string[] = [];
@@ -216,6 +241,8 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: A
     const fresh = findings.filter((f) => !ctx.committed?.has(f.secret));
     if (inHistory.length > 0) lines.push(...committedAdvice(inHistory, ctx, rotate));
     if (fresh.length > 0) lines.push(...stagedAdvice(fresh, ctx, rotate, inHistory.length > 0));
+  } else if (mode === 'push') {
+    lines.push(...pushAdvice(findings, ctx, rotate));
   } else if (mode === 'history') {
     lines.push('These tokens are in git history: treat them as compromised.');
     const steps = rotationLines(findings, ctx, '     ');
@@ -243,6 +270,9 @@ export function remediation(mode: ScanMode, findings: readonly Finding[], ctx: A
   }
   if (mode === 'staged') {
     lines.push('Last resort only: git commit --no-verify skips this check (the token then lands in history).');
+  }
+  if (mode === 'push') {
+    lines.push('Last resort only: git push --no-verify skips this check (the token then reaches the remote, where a server hook may still refuse it).');
   }
   return lines;
 }

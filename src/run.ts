@@ -98,6 +98,8 @@ export interface ScanExtra {
   pathBase?: string;
   /** staged: facts for the advice, filled in by the scan (only when it found something). */
   staged?: StagedFacts;
+  /** push: the commits at the tip of a pushed ref, filled in by the scan. */
+  pushTips?: Set<string>;
 }
 
 export interface StagedFacts {
@@ -149,7 +151,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     // Paths are repository content: a token in a file name must not print in full either.
     if (++told <= MAX_NAMED) io.stderr(`notion-guard: error: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
   };
-  const progress = mode === 'history' && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
+  const progress = (mode === 'history' || mode === 'push') && io.stderrIsTTY && !opts.quiet ? progressLine(io, stats) : undefined;
   let findings =
     typeof items === 'function'
       ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn, unreadable })
@@ -216,7 +218,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   }
   stats.durationMs = Date.now() - started;
   const staged = extra.staged;
-  await emitReport({ mode, findings, stats, ...(staged?.hasHead === undefined ? {} : { hasHead: staged.hasHead }), ...(staged?.committed.size ? { committed: staged.committed } : {}) }, rules, opts, io);
+  await emitReport({ mode, findings, stats, ...(staged?.hasHead === undefined ? {} : { hasHead: staged.hasHead }), ...(staged?.committed.size ? { committed: staged.committed } : {}), ...(extra.pushTips ? { pushTips: extra.pushTips } : {}) }, rules, opts, io);
   if (notRead > 0) io.stderr(`notion-guard: error: the scan is incomplete: ${plural(notRead, 'item')} in scope could not be read (named above), so it cannot pass\n`);
   return exitCodeFor(findings, stats);
 }
@@ -230,6 +232,7 @@ export async function emitReport(result: ScanResult, rules: readonly Rule[], opt
   if (opts.sarifOutput) writeAtomic(opts.sarifOutput, (await import('./report/sarif.js')).renderSarif(result, rules, meta));
   if (opts.format === 'json') rendered = (await import('./report/json.js')).renderJson(result, meta);
   else if (opts.format === 'sarif') rendered = (await import('./report/sarif.js')).renderSarif(result, rules, meta);
+  else if (result.mode === 'receive') rendered = (await import('./report/remote.js')).renderRemote(result, opts.showSecrets);
   else {
     const rotation = new Map(rules.filter((r) => r.rotate).map((r) => [r.id, r.rotate!] as const));
     rendered = renderText(result, { showSecrets: opts.showSecrets, color: opts.output ? false : useColor(opts, io), rotation });

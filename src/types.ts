@@ -105,6 +105,8 @@ export interface Finding {
   blob?: string;
   /** For a token in a commit or tag message: the commit it belongs to (attributed after the scan). */
   messageOf?: string;
+  /** push and receive: the ref whose update brings the finding's commit. */
+  ref?: string;
   /** The line holding the token's last character, when it differs from `line` (split, wrapped). */
   endLine?: number;
   /** Inside an archive: the member's path within the top-level file (`inner.zip!app/settings.json`); `file` ends with it. */
@@ -143,7 +145,8 @@ export interface ScanStats {
   hidden?: { allowComment: number; allowlist: number; baseline: number };
 }
 
-export type ScanMode = 'staged' | 'history' | 'dir' | 'stdin';
+/** `push`: git's pre-push hook (the developer's side); `receive`: a server's pre-receive hook. */
+export type ScanMode = 'staged' | 'history' | 'dir' | 'stdin' | 'push' | 'receive';
 
 /** A staged token that is already in a commit (see src/git/committed.ts). */
 export interface Committed {
@@ -163,6 +166,8 @@ export interface ScanResult {
   hasHead?: boolean;
   /** staged: tokens already in history, by secret. */
   committed?: ReadonlyMap<string, Committed>;
+  /** push: the commits the push puts at the tip of a ref (`git commit --amend` rewrites those). */
+  pushTips?: ReadonlySet<string>;
 }
 
 /** One file version handed from a source to the scanner. */

@@ -48,13 +48,30 @@ const BASE_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_
 
 const OVERRIDE_ARGS = GIT_OVERRIDES.flatMap((o) => ['-c', o]);
 
+/** Every git child still running, so a scan abandoned at its time budget can stop them all. */
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/**
+ * process.env is passed through on purpose: in a server's pre-receive hook git sets
+ * GIT_QUARANTINE_PATH, GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES, and only with them
+ * can a child git see the objects the push brings (git-receive-pack(1), "QUARANTINE ENVIRONMENT").
+ */
 export function spawnGit(args: readonly string[], cwd?: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
   const child = spawn('git', ['--no-pager', ...OVERRIDE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...BASE_ENV, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('close', () => running.delete(child));
+  child.on('error', () => running.delete(child));
   return child;
+}
+
+/** Kill every git this process started that is still running (a scan given up at its budget). */
+export function stopAllGit(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
 }
 
 export function gitMissing(e: unknown): boolean {

@@ -55,3 +55,12 @@ export async function hasHead(repo: Repo): Promise<boolean> {
 export async function isShallow(repo: Repo): Promise<boolean> {
   return (await gitText(['rev-parse', '--is-shallow-repository'], { cwd: repo.cwd })) === 'true';
 }
+
+/**
+ * A boolean from git config (`git config --type=bool`), false when unset. On a server this is the
+ * admin's config (system, global, the repository's own): nothing a push carries can set it.
+ */
+export async function configFlag(repo: Repo, key: string): Promise<boolean> {
+  const r = await git(['config', '--type=bool', '--get', key], { cwd: repo.cwd, okCodes: [1] });
+  return r.code === 0 && r.stdout.toString('utf8').trim() === 'true';
+}

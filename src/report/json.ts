@@ -27,6 +27,7 @@ export function findingToJson(finding: Finding, opts: ReportOptions): Record<str
     o.offset = f.offset;
   }
   if (f.commit) o.commit = f.commit;
+  if (f.ref !== undefined) o.ref = f.ref;
   if (f.occurrences) o.occurrences = f.occurrences;
   if (f.verification) o.verification = f.verification;
   return o;

@@ -148,6 +148,8 @@ export function displayFinding(f: Finding, show = false): Finding {
   const { lineMasks, ...d } = f;
   d.file = redactText(f.file, secrets, show);
   if (f.commit) d.commit = redactCommit(f.commit, secrets, show);
+  // A ref name is chosen by whoever pushes: it can hold a token too.
+  if (f.ref !== undefined) d.ref = redactText(f.ref, secrets, show);
   if (f.verification) d.verification = redactVerification(f.verification, secrets, show);
   if (f.lineText !== undefined) d.lineText = redactContext(f.lineText, lineMasks, secrets, show);
   return d;

@@ -35,7 +35,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const live = findings.filter((f) => f.verification?.status === 'live').sort((a, b) => reachScore(b.verification?.access) - reachScore(a.verification?.access));
   const ordered = [...live, ...findings.filter((f) => f.verification?.status !== 'live')];
   for (const f of ordered) out.push(...block(f, opts, bold, dim, red), '');
-  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false, ...(opts.rotation ? { rotation: opts.rotation } : {}), ...(result.committed ? { committed: result.committed } : {}) }));
+  out.push(...remediation(result.mode, findings, { hasHead: result.hasHead !== false, ...(opts.rotation ? { rotation: opts.rotation } : {}), ...(result.committed ? { committed: result.committed } : {}), ...(result.pushTips ? { pushTips: result.pushTips } : {}) }));
   return `${out.join('\n')}\n`;
 }
 
@@ -49,6 +49,7 @@ function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: 
     lines.push(`  line    ${sanitize(shown.length > 160 ? `${shown.slice(0, 157)}...` : shown)}`);
   }
   if (f.verification) lines.push(`  status  ${describeVerification(f.verification)}`);
+  if (f.ref !== undefined) lines.push(`  ref     ${sanitize(f.ref)}`);
   if (f.commit) {
     const c = f.commit;
     lines.push(`  commit  ${c.sha.slice(0, 12)} ${sanitize(c.author)} <${sanitize(c.email)}> ${c.date.slice(0, 10)}`);
@@ -99,7 +100,7 @@ export function describeAccess(a: Access): string {
 
 function summary(r: ScanResult): string {
   const parts = [
-    r.mode === 'history' ? `${plural(r.stats.commits, 'commit')}, ${plural(r.stats.files, 'file version')} scanned` : `${plural(r.stats.files, 'file')} scanned`,
+    r.mode === 'history' || r.mode === 'push' || r.mode === 'receive' ? `${plural(r.stats.commits, 'commit')}, ${plural(r.stats.files, 'file version')} scanned` : `${plural(r.stats.files, 'file')} scanned`,
   ];
   if (r.stats.binaryFiles) parts.push(`${r.stats.binaryFiles} of them binary`);
   if (r.stats.archiveMembers) parts.push(`${plural(r.stats.archiveMembers, 'archive member')} opened`);

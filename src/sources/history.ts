@@ -25,6 +25,8 @@ export interface HistoryScanOptions {
   unreadable?: (message: string) => void;
   /** Told what the scan does besides reading (a batch fetch). */
   notice?: (message: string) => void;
+  /** Add the commits listed to stats.commits (when the caller has not counted them already). */
+  countCommits?: boolean;
 }
 
 export interface HistoryScan {
@@ -35,7 +37,16 @@ export interface HistoryScan {
   promisor?: string;
 }
 
-export async function scanHistory(repo: Repo, revs: readonly string[], detector: Detector, stats: ScanStats, opts: HistoryScanOptions = {}): Promise<HistoryScan> {
+export function scanHistory(repo: Repo, revs: readonly string[], detector: Detector, stats: ScanStats, opts: HistoryScanOptions = {}): Promise<HistoryScan> {
+  return scanRevSets(repo, [revs], detector, stats, opts);
+}
+
+/**
+ * The union of several rev-list argument sets (a push: one per ref), each object scanned once. The
+ * sets are listed one after the other, never merged into one command line: a `^x` of one would
+ * exclude from all.
+ */
+export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])[], detector: Detector, stats: ScanStats, opts: HistoryScanOptions = {}): Promise<HistoryScan> {
   const findings: Finding[] = [];
   const missing: string[] = [];
   const fileDone = (r: ItemResult): void => {
@@ -62,33 +73,46 @@ export async function scanHistory(repo: Repo, revs: readonly string[], detector:
   };
 
   // Runs alongside the scan: which reachable objects are missing, trees included.
-  const lost = missingObjects(repo, revs);
+  const lost = (async () => {
+    const out = new Set<string>();
+    for (const revs of sets) for (const id of await missingObjects(repo, revs)) out.add(id);
+    return out;
+  })();
   lost.catch(() => undefined);
   const cat = new CatFile(repo.cwd);
-  const absent: string[] = [];
-  for await (const o of listObjects(repo, revs)) {
-    if (o.missing) {
-      absent.push(o.id);
-      continue;
+  const absent = new Set<string>();
+  const seen = new Set<string>();
+  for (const revs of sets) {
+    for await (const o of listObjects(repo, revs)) {
+      if (o.missing) {
+        absent.add(o.id);
+        continue;
+      }
+      if (seen.has(o.id)) continue;
+      seen.add(o.id);
+      if (!cat.request(o.id, objectSink(o.id, o.path))) await cat.writable();
     }
-    if (!cat.request(o.id, objectSink(o.id, o.path))) await cat.writable();
   }
-  for await (const c of listCommits(repo, revs)) {
-    const sink = messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable));
-    if (!cat.request(c, sink)) await cat.writable();
+  for (const revs of sets) {
+    for await (const c of listCommits(repo, revs)) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      if (opts.countCommits) stats.commits++;
+      const sink = messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable));
+      if (!cat.request(c, sink)) await cat.writable();
+    }
   }
   await cat.end();
 
-  const blobsAbsent = new Set(absent);
   for (const id of await lost) {
-    if (!blobsAbsent.has(id)) noteUnreadable(stats, `cannot read object ${id} (a tree or commit): missing from the repository, so the files under it were not scanned`, opts.unreadable);
+    if (!absent.has(id)) noteUnreadable(stats, `cannot read object ${id} (a tree or commit): missing from the repository, so the files under it were not scanned`, opts.unreadable);
   }
   let remote: string | undefined;
-  if (absent.length > 0) {
+  if (absent.size > 0) {
     remote = await promisorRemote(repo);
     if (remote && !opts.noFetch) {
-      opts.notice?.(`this is a partial clone: fetching ${absent.length} missing ${absent.length === 1 ? 'blob' : 'blobs'} from "${remote}" in one batch (--no-fetch to skip them)`);
-      await fetchObjects(repo, remote, absent);
+      opts.notice?.(`this is a partial clone: fetching ${absent.size} missing ${absent.size === 1 ? 'blob' : 'blobs'} from "${remote}" in one batch (--no-fetch to skip them)`);
+      await fetchObjects(repo, remote, [...absent]);
       const again = new CatFile(repo.cwd);
       for (const id of absent) {
         // Paths are attached afterwards from the commits that hold the blob (git/attribute.ts).
