@@ -261,6 +261,8 @@ async function main(argv: string[]): Promise<number> {
     )
     .example(EXAMPLES)
     .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, pre-push, pre-receive, baseline, rules, merge (see --help)')
+    // `--show-secrets..HEAD` must be an unknown option, not --show-secrets (yargs' dot-notation).
+    .parserConfiguration({ 'dot-notation': false })
     .strict()
     .recommendCommands()
     .help()

@@ -186,7 +186,7 @@ describe('the GitHub Action', () => {
         expect(s.results).toEqual(['new.yml']);
         // A new branch with nothing new on it passes, though main's history holds a leak.
         r.git('update-ref', 'refs/remotes/origin/main', after);
-        expect(scan('push', { before: zero, after, ref: 'refs/heads/feature' }).code).toBe(0);
+        expect(scan('push', { before: zero, after, ref: 'refs/heads/feature', repository: { default_branch: 'main' } }).code).toBe(0);
       } finally {
         r.git('update-ref', '-d', 'refs/remotes/origin/main');
         r.git('update-ref', '-d', 'refs/remotes/origin/feature');
@@ -213,6 +213,72 @@ describe('the GitHub Action', () => {
       seen.push(...readFileSync(log, 'utf8').trim().split('\n'));
       expect(seen).toHaveLength(1);
       expect(s.results).toEqual(['new.yml']);
+    });
+
+    it('a new branch pushed together with another holding the same commits is still scanned; origin/HEAD excludes nothing', () => {
+      const zero = '0'.repeat(40);
+      r.git('update-ref', 'refs/remotes/origin/main', before);
+      r.git('update-ref', 'refs/remotes/origin/feat', after);
+      r.git('update-ref', 'refs/remotes/origin/feat2', after);
+      r.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/feat2');
+      try {
+        const s = scan('push', { before: zero, after, ref: 'refs/heads/feat' });
+        expect(s.code).toBe(1);
+        expect(s.results).toEqual(['new.yml']);
+      } finally {
+        for (const b of ['HEAD', 'main', 'feat', 'feat2']) r.git('update-ref', '-d', `refs/remotes/origin/${b}`);
+      }
+    });
+
+    it('a pull request cannot allowlist its own token: config and baseline come from the base, allow comments are ignored', () => {
+      const b = new TestRepo();
+      try {
+        const base = b.commit('base', { 'README.md': 'x\n' });
+        const t = f.ntn();
+        const head = b.commit('pr', {
+          'app.env': `T=${t}\n`,
+          'ok.env': `T=${f.ntn()} # notion-guard:allow\n`,
+          '.notion-guard.toml': '[allowlist]\npaths = ["**"]\n',
+        });
+        const ev = join(b.path, '..', `event-${process.pid}-pr.json`);
+        writeFileSync(ev, JSON.stringify({ pull_request: { base: { sha: base }, head: { sha: head } } }));
+        const res = spawnSync('bash', [join(checkout.path, 'scripts/action-scan.sh')], { cwd: b.path, encoding: 'utf8', env: { ...process.env, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: ev, NG_CLI: cli, NG_SARIF: '' } });
+        expect(res.status, res.stdout + res.stderr).toBe(1);
+        expect(res.stdout).toContain('app.env');
+        expect(res.stdout).toContain('ok.env');
+        expect(res.stdout + res.stderr).not.toContain(t);
+      } finally {
+        b.cleanup();
+      }
+    });
+
+    it('a payload field that is not a commit id is refused, never read as an option', () => {
+      const s = scan('pull_request', { pull_request: { base: { sha: '--show-secrets' }, head: { sha: after } } });
+      expect(s.code).toBe(2);
+      expect(s.out).toContain("::error::notion-guard: the pull request's base or head is not a commit id");
+      expect(s.out).not.toContain(fresh);
+      expect(scan('push', { before: '0'.repeat(40), after: '--show-secrets' }).code).toBe(2);
+    });
+
+    it('annotations name the real path (SARIF percent-encoding undone) and none for a commit message', () => {
+      const b = new TestRepo();
+      try {
+        const base = b.commit('base', { 'README.md': 'x\n' });
+        const m = f.ntn();
+        b.write('we ird%2C,x:y.env', `T=${f.ntn()}\n`).git('add', '-A');
+        b.git('commit', '-qm', `leak ${m}`);
+        const head = b.git('rev-parse', 'HEAD').trim();
+        const ev = join(b.path, '..', `event-${process.pid}-ann.json`);
+        const sarif = join(b.path, '..', `ann-${process.pid}.sarif`);
+        writeFileSync(ev, JSON.stringify({ before: base, after: head }));
+        const res = spawnSync('bash', [join(checkout.path, 'scripts/action-scan.sh')], { cwd: b.path, encoding: 'utf8', env: { ...process.env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: ev, NG_CLI: cli, NG_SARIF: sarif } });
+        expect(res.status).toBe(1);
+        expect(res.stdout).toContain('::error file=we ird%252C%2Cx%3Ay.env,line=1,title=');
+        expect(res.stdout).toMatch(/^::error title=notion-guard%3A notion-api-token::/m);
+        expect(res.stdout).not.toContain(m);
+      } finally {
+        b.cleanup();
+      }
     });
 
     it('a clean pushed range passes', () => {
