@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     (parser as unknown as { getOptions(): { string: string[]; array: string[]; key: Record<string, unknown> } }).getOptions();
   await parser
     // One value per flag (`--exclude a b` leaves b a path), and `--` ends the options (`dir -- -x`).
-    .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
+    .parserConfiguration({ 'greedy-arrays': false, 'populate--': true, 'dot-notation': false }) // (dot-notation: `--show-secrets..HEAD` is an unknown option, not --show-secrets)
     // The root instance's options are those of the command being run.
     .middleware((a) => checkValues(a, optionsOf()))
     .scriptName('notion-guard')
@@ -261,8 +261,6 @@ async function main(argv: string[]): Promise<number> {
     )
     .example(EXAMPLES)
     .demandCommand(1, 'name a command: staged, history, dir, stdin, verify, install, pre-push, pre-receive, baseline, rules, merge (see --help)')
-    // `--show-secrets..HEAD` must be an unknown option, not --show-secrets (yargs' dot-notation).
-    .parserConfiguration({ 'dot-notation': false })
     .strict()
     .recommendCommands()
     .help()

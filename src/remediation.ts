@@ -123,7 +123,7 @@ function fileSteps(files: readonly string[]): string[] {
   const lines: string[] = [];
   for (const f of files.slice(0, MAX_FILES).map((x) => sanitize(x))) {
     if (isEnvFile(f)) {
-      lines.push(`       ${f}: keep your local copy, but take it out of git: git rm --cached ${shellWord(f)} && echo ${shellWord(ignoreLine(f))} >> .gitignore`);
+      lines.push(`       ${f}: keep your local copy, but take it out of git: git rm --cached ${shellWord(f)} && printf '%s\\n' ${shellWord(ignoreLine(f))} >> .gitignore`);
       continue;
     }
     lines.push(`       ${f}: ${envIdiom(f) ?? 'delete the token and load it at run time from the environment or a secret store'}`);
@@ -149,6 +149,7 @@ function stagedAdvice(fresh: readonly Finding[], ctx: AdviceContext, rotate: rea
   lines.push(`  2. Then stage the fix: git add ${shellArgs(restaged(files))}`);
   // Before the first commit there is no HEAD to restore from.
   lines.push(ctx.hasHead === false ? `     or unstage everything named above: git rm --cached ${args}` : `     or unstage everything named above: git restore --staged ${args}`);
+  if (files.length > MAX_FILES) lines.push(`     (commands name the first ${MAX_FILES} of ${files.length} files; the others are in the report above)`);
   const steps = rotationLines(fresh, ctx, '     ');
   if (fresh.every((f) => f.verification?.status === 'invalid')) lines.push('  3. No rotation needed: Notion rejected the token (revoked or never valid).');
   else if (steps) lines.push('  3. Rotate it if it was ever pasted or shared anywhere else (then update every deployment that uses it):', ...steps);
@@ -181,8 +182,18 @@ function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: 
     lines.push('  2. Take it out of what you commit:', ...fileSteps(files));
     if (last) lines.push(`  3. Stage the fix and rewrite that commit before pushing: git commit --amend (${shas} is your last commit).`);
     else {
-      lines.push(`  3. Rewrite history before pushing: git rebase -i ${all[0]!.sha}~1, mark ${all[0]!.sha} as "edit",`);
-      lines.push('     remove the token, git commit --amend, then git rebase --continue.');
+      // A fixup commit folded in by an autosquash rebase: no stash to lose work in, and nothing
+      // for the rebase to refuse. An env file is moved out of the way first: the older commits
+      // still hold it, and replaying them would write over (then delete) the local copy.
+      const oldest = all[0]!;
+      const env = files.filter(isEnvFile);
+      const keep = (e: string): string => shellWord(`../${e.split('/').pop()}.keep`);
+      lines.push(`  3. Fold the fix into ${oldest.sha} before pushing (it is not your last commit), in this order:`);
+      if (env.length > 0) lines.push(`       ${env.map((e) => `mv ${shellWord(sanitize(e))} ${keep(sanitize(e))}`).join(' && ')}   # your values, out of the rewrite's way`);
+      lines.push(`       (step 2, then stage only the fix: git add ${shellArgs(restaged(files))})`);
+      lines.push(`       git commit --fixup=${oldest.sha}`);
+      lines.push(`       GIT_SEQUENCE_EDITOR=: git rebase -i --autosquash ${oldest.isRoot ? '--root' : `${oldest.sha}~1`}`);
+      if (env.length > 0) lines.push(`       ${env.map((e) => `mv ${keep(sanitize(e))} ${shellWord(sanitize(e))}`).join(' && ')}`);
     }
   }
   return lines;

@@ -156,6 +156,8 @@ export interface Committed {
   pushedTo?: string;
   /** That commit is HEAD: `git commit --amend` rewrites it. */
   isHead?: boolean;
+  /** That commit has no parent: a rebase must start with --root. */
+  isRoot?: boolean;
 }
 
 export interface ScanResult {

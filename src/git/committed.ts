@@ -46,7 +46,9 @@ export async function findCommitted(repo: Repo, found: readonly { file: string; 
       if (!sha) continue;
       const remote = await gitText(['for-each-ref', '--count=1', '--contains', sha, '--format=%(refname:short)', 'refs/remotes'], { cwd: repo.cwd, okCodes: [129] });
       const short = (await gitText(['rev-parse', '--short', sha], { cwd: repo.cwd })) || sha.slice(0, 7);
-      out.set(f.secret, { sha: short, ...(remote ? { pushedTo: remote } : {}), ...(sha === head ? { isHead: true } : {}) });
+      // A root commit has no parent to rebase onto (`SHA~1` would not exist): --root then.
+      const isRoot = (await gitText(['rev-list', '--parents', '-n', '1', sha], { cwd: repo.cwd })).trim().split(' ').length === 1;
+      out.set(f.secret, { sha: short, ...(remote ? { pushedTo: remote } : {}), ...(sha === head ? { isHead: true } : {}), ...(isRoot ? { isRoot: true } : {}) });
     }
   } catch {
     // Whatever git says here, the commit is blocked all the same; the advice just stays general.

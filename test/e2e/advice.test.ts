@@ -24,7 +24,7 @@ describe('block message', () => {
       expect(out.stdout).toMatch(/^notion-guard: found 2 Notion tokens in 3 places in 3 files \(3 files scanned\)/);
       expect(out.stdout).toContain("git add 'my notes.md' src/app.ts .gitignore");
       expect(out.stdout).toContain("git restore --staged .env 'my notes.md' src/app.ts");
-      expect(out.stdout).toContain('.env: keep your local copy, but take it out of git: git rm --cached .env && echo /.env >> .gitignore');
+      expect(out.stdout).toContain(".env: keep your local copy, but take it out of git: git rm --cached .env && printf '%s\\n' /.env >> .gitignore");
       expect(out.stdout).not.toContain('<file>');
       // The printed commands work as written: the env file leaves git but stays on disk, the
       // edited files are staged, and the commit then passes.
@@ -120,13 +120,13 @@ describe('a staged token that is already in history', () => {
       expect(local.stdout).toContain(`ALREADY COMMITTED: this token is in commit ${sha} (not pushed yet)`);
       expect(local.stdout).toContain(`git commit --amend (${sha} is your last commit)`);
       expect(local.stdout).toContain('The other token is not committed yet.');
-      expect(local.stdout).toContain('new.env: keep your local copy, but take it out of git: git rm --cached new.env && echo /new.env >> .gitignore');
+      expect(local.stdout).toContain("new.env: keep your local copy, but take it out of git: git rm --cached new.env && printf '%s\\n' /new.env >> .gitignore");
       expect(local.stdout).not.toMatch(/This token is not committed yet/);
 
       r.write('README.md', 'x\n').git('add', 'README.md');
       r.git('commit', '-qm', 'docs', '--no-verify', '--', 'README.md');
       const deeper = runCli(['staged', '--no-color'], { cwd: r.path });
-      expect(deeper.stdout).toContain(`git rebase -i ${sha}~1, mark ${sha} as "edit"`);
+      expect(deeper.stdout).toContain(`git commit --fixup=${sha}`);
 
       r.git('remote', 'add', 'origin', remote.path);
       r.git('push', '-q', 'origin', 'HEAD:main');
@@ -140,6 +140,42 @@ describe('a staged token that is already in history', () => {
     } finally {
       r.cleanup();
       remote.cleanup();
+    }
+  });
+});
+
+describe('the history rewrite printed for an older unpushed commit works as printed', () => {
+  /** Follow the printed steps in sh, in their order, with the printed step 2 where it says. */
+  function follow(r: TestRepo, out: string): void {
+    const section = out.slice(out.indexOf('  3. Fold the fix into'));
+    const untrack = /^ {7}app\.env: keep your local copy, but take it out of git: (.*)$/m.exec(out)![1]!;
+    for (const m of section.matchAll(/^ {7}(.*?)(?:\s+#.*)?$/gm)) {
+      const line = m[1]!.trim();
+      const cmd = line.startsWith('(step 2, then stage only the fix: ') ? `${untrack} && ${line.slice('(step 2, then stage only the fix: '.length, -1)}` : line;
+      execFileSync('sh', ['-c', cmd], { cwd: r.path, stdio: 'pipe' });
+      if (line.startsWith('mv ../')) break;
+    }
+  }
+
+  it.each([false, true])('an env file in an older commit (root commit: %s): values kept aside, a fixup folded in, no token left in history', (root) => {
+    const r = new TestRepo();
+    try {
+      const t = f.ntn();
+      if (!root) r.commit('base', { 'README.md': 'x\n' });
+      r.write('app.env', `NOTION_TOKEN=${t}\n`).git('add', '-A');
+      r.git('commit', '-qm', 'leak', '--no-verify');
+      const sha = r.git('rev-parse', '--short', 'HEAD').trim();
+      r.commit('later', { 'b.txt': 'y\n' });
+      r.write('app.env', `export NOTION_TOKEN=${t}\n`).git('add', 'app.env');
+      const out = runCli(['staged', '--no-color'], { cwd: r.path }).stdout;
+      expect(out).toContain(root ? 'GIT_SEQUENCE_EDITOR=: git rebase -i --autosquash --root' : `GIT_SEQUENCE_EDITOR=: git rebase -i --autosquash ${sha}~1`);
+      follow(r, out);
+      expect(r.git('log', '--all', '-p').includes(t)).toBe(false);
+      expect(r.git('ls-files').split('\n')).not.toContain('app.env');
+      expect(readFileSync(join(r.path, 'app.env'), 'utf8')).toBe(`export NOTION_TOKEN=${t}\n`);
+      expect(r.git('status', '--porcelain').trim()).toBe('');
+    } finally {
+      r.cleanup();
     }
   });
 });

@@ -168,6 +168,18 @@ describe('control and bidi characters', () => {
   });
 });
 
+describe('a range that looks like an option is never read as one', () => {
+  const repo = tempRepos();
+  it('history "--show-secrets..HEAD" is refused, not a full-history scan printing tokens', () => {
+    const r = repo();
+    const t = f.ntn();
+    r.commit('leak', { 'a.env': `T=${t}\n` });
+    const out = runCli(['history', '--show-secrets..HEAD'], { cwd: r.path });
+    expect(out.code).toBe(2);
+    expect(out.stdout + out.stderr).not.toContain(t);
+  });
+});
+
 describe('the paths a user names are the paths scanned', () => {
   let d: { path: string; cleanup: () => void };
   const tok = f.ntn();
