@@ -9,7 +9,7 @@ import { fingerprint } from './fingerprint.js';
 import { lineAllowed } from './filters/inline-allow.js';
 import { describeFsError } from './fs-errors.js';
 import type { Finding, ScanStats, SourceItem } from './types.js';
-import { archiveKind, DEFAULT_LIMITS, openArchive, unsupportedCompression, type ArchiveBudget, type ArchiveKind } from './archive/open.js';
+import { archiveKind, DEFAULT_LIMITS, findEocd, openArchive, unsupportedCompression, type ArchiveBudget, type ArchiveKind } from './archive/open.js';
 
 export interface ScanItemsOptions {
   /** Files scanned at once; I/O overlaps with detection. */
@@ -58,7 +58,8 @@ export class ItemScanner {
   private scanner: StreamScanner;
   private readonly detector: Detector;
 
-  private archive: { kind: ArchiveKind; parts: Buffer[]; bytes: number } | undefined;
+  /** An archive's bytes, kept to open at the end; `sniff`: a binary file that may end in a zip. */
+  private archive: { kind: ArchiveKind; parts: Buffer[]; bytes: number; sniff?: boolean; tailOnly?: boolean } | undefined;
   private readonly unreadable: string[] = [];
   private readonly depth: number;
   private readonly budget: ArchiveBudget;
@@ -95,6 +96,14 @@ export class ItemScanner {
     const a = this.archive;
     if (!a) return;
     a.bytes += piece.length;
+    if (a.sniff && a.bytes > SNIFF_MAX) {
+      // Too big to hold just in case: keep the tail, where a zip's end record would be.
+      a.tailOnly = true;
+      a.parts.push(Buffer.from(piece));
+      let kept = a.parts.reduce((n, b) => n + b.length, 0);
+      while (a.parts.length > 1 && kept - a.parts[0]!.length >= ZIP_TAIL) kept -= a.parts.shift()!.length;
+      return;
+    }
     if (a.bytes > this.budget.limits.maxInput) {
       this.archive = undefined;
       this.unreadable.push(`cannot open ${this.item.path}: the archive is too big to open (over ${this.budget.limits.maxInput} bytes); its members were not scanned`);
@@ -129,6 +138,8 @@ export class ItemScanner {
     }
     const other = unsupportedCompression(head);
     if (other) this.unreadable.push(`cannot open ${this.item.path}: ${other} compression is not supported, so what it holds was not scanned`);
+    // A zip after other data (a self-extracting executable, a zipapp) is found by its end record.
+    else if (this.binary && this.depth < this.budget.limits.maxDepth) this.archive = { kind: 'zip', parts: [], bytes: 0, sniff: true };
   }
 
   /** Scan the members of the archive this item is, each as an item of its own (nested ones too). */
@@ -136,11 +147,17 @@ export class ItemScanner {
     const a = this.archive!;
     this.archive = undefined;
     const data = a.parts.length === 1 ? a.parts[0]! : Buffer.concat(a.parts);
-    const opened = openArchive(a.kind, data, this.item.path, this.budget);
+    if (a.sniff) {
+      if (findEocd(data) < 0) return 0;
+      if (a.tailOnly) {
+        this.unreadable.push(`cannot open ${this.item.path}: it ends in a zip (self-extracting?) too big to open (over ${SNIFF_MAX} bytes); its members were not scanned`);
+        return 0;
+      }
+    }
     let members = 0;
     const inMembers: Finding[] = [];
-    for (const u of opened.unopened) this.unreadable.push(`cannot scan ${this.item.path}${u.name ? `!${u.name}` : ''}: ${u.reason}`);
-    for (const m of opened.members) {
+    // Each member is scanned as it is read and then dropped: memory holds one at a time.
+    const opened = openArchive(a.kind, data, this.item.path, this.budget, (m) => {
       const member = this.opts.member ? `${this.opts.member}!${m.name}` : m.name;
       const child = new ItemScanner({ path: `${this.item.path}!${m.name}`, ...(this.item.blob ? { blob: this.item.blob } : {}) }, this.detector, { depth: this.depth + 1, budget: this.budget, member });
       child.push(m.data);
@@ -148,7 +165,8 @@ export class ItemScanner {
       members += 1 + (r.members ?? 0);
       for (const f of r.findings) inMembers.push({ ...f, member: f.member ?? member });
       this.unreadable.push(...(r.unreadable ?? []));
-    }
+    });
+    for (const u of opened.unopened) this.unreadable.push(`cannot scan ${this.item.path}${u.name ? `!${u.name}` : ''}: ${u.reason}`);
     // A stored member's bytes are also the container's: report such a token once, in its member.
     const seen = new Set(inMembers.map((f) => f.secret));
     const own = this.findings.filter((f) => !seen.has(f.secret));
@@ -196,6 +214,11 @@ export class ItemScanner {
     }
   }
 }
+
+/** A binary file is held in case it ends in a zip up to this size; past it, only its tail is kept. */
+const SNIFF_MAX = 32 * 1024 * 1024;
+/** Where a zip's end record can be: the last 22 bytes plus a comment of up to 65,535. */
+const ZIP_TAIL = 22 + 0xffff;
 
 /** Context bytes kept on each side of a token found in binary content. */
 const BINARY_CONTEXT = 24;

@@ -53,16 +53,19 @@ export interface Unopened {
   reason: string;
 }
 
+/** Members are handed over one at a time as they are read (then dropped): memory holds one. */
 export interface Opened {
-  members: Member[];
   unopened: Unopened[];
 }
+
+export type OnMember = (m: Member) => void;
 
 /** Which archive the first bytes announce (magic numbers, not file names). */
 export function archiveKind(head: Buffer): ArchiveKind | undefined {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
   if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return 'gzip';
   if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  if (isTarHeader(head)) return 'tar';
   return undefined;
 }
 
@@ -76,14 +79,14 @@ export function unsupportedCompression(head: Buffer): string | undefined {
   return undefined;
 }
 
-export function openArchive(kind: ArchiveKind, data: Buffer, name: string, budget: ArchiveBudget): Opened {
+export function openArchive(kind: ArchiveKind, data: Buffer, name: string, budget: ArchiveBudget, onMember: OnMember): Opened {
   switch (kind) {
     case 'zip':
-      return openZip(data, budget);
+      return openZip(data, budget, onMember);
     case 'gzip':
-      return openGzip(data, name, budget);
+      return openGzip(data, name, budget, onMember);
     case 'tar':
-      return openTar(data, budget);
+      return openTar(data, budget, onMember);
   }
 }
 
@@ -109,9 +112,9 @@ function inflateCapped(fn: typeof inflateRawSync, input: Buffer, limit: number):
   }
 }
 
-function takeMember(budget: ArchiveBudget, out: Opened, name: string, data: Buffer): void {
+function takeMember(budget: ArchiveBudget, onMember: OnMember, name: string, data: Buffer): void {
   budget.expanded += data.length;
-  out.members.push({ name, data });
+  onMember({ name, data });
 }
 
 function tooMany(budget: ArchiveBudget, out: Opened): boolean {
@@ -120,8 +123,8 @@ function tooMany(budget: ArchiveBudget, out: Opened): boolean {
   return true;
 }
 
-function openGzip(data: Buffer, name: string, budget: ArchiveBudget): Opened {
-  const out: Opened = { members: [], unopened: [] };
+function openGzip(data: Buffer, name: string, budget: ArchiveBudget, onMember: OnMember): Opened {
+  const out: Opened = { unopened: [] };
   // The member is named as gunzip would name the file: a.json.gz holds a.json, b.tgz holds b.tar.
   const base = name.split('!').pop()!.split('/').pop()!;
   const member = /\.tgz$/i.test(base) ? `${base.slice(0, -4)}.tar` : /\.gz$/i.test(base) && base.length > 3 ? base.slice(0, -3) : '(gunzipped)';
@@ -135,7 +138,7 @@ function openGzip(data: Buffer, name: string, budget: ArchiveBudget): Opened {
     return out;
   }
   if (!expanded || expanded.length > limit) out.unopened.push(cutOff(member, limit, budget));
-  else takeMember(budget, out, member, expanded);
+  else takeMember(budget, onMember, member, expanded);
   return out;
 }
 
@@ -150,22 +153,20 @@ const LOC = 0x04034b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 
-function openZip(data: Buffer, budget: ArchiveBudget): Opened {
-  const out: Opened = { members: [], unopened: [] };
+function openZip(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opened {
+  const out: Opened = { unopened: [] };
   // The end record is in the last 64 KiB + 22 bytes (its comment is at most 65,535 bytes).
-  let eocd = -1;
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
-    if (data.readUInt32LE(i) === EOCD) {
-      eocd = i;
-      break;
-    }
-  }
+  const eocd = findEocd(data);
   if (eocd < 0) {
     out.unopened.push({ name: '', reason: 'not a readable zip (no end of central directory)' });
     return out;
   }
   let count = data.readUInt16LE(eocd + 10);
+  const cdSize = data.readUInt32LE(eocd + 12);
   let cdOffset = data.readUInt32LE(eocd + 16);
+  // Data in front of the zip (a self-extracting executable): offsets count from the zip's start.
+  const shift = cdOffset !== 0xffffffff && eocd - cdSize - cdOffset > 0 ? eocd - cdSize - cdOffset : 0;
+  cdOffset += shift;
   if ((count === 0xffff || cdOffset === 0xffffffff) && eocd >= 20 && data.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
     const at = Number(data.readBigUInt64LE(eocd - 12));
     if (at + 56 <= data.length && data.readUInt32LE(at) === ZIP64_EOCD) {
@@ -174,6 +175,8 @@ function openZip(data: Buffer, budget: ArchiveBudget): Opened {
     }
   }
   let p = cdOffset;
+  const starts = new Set<number>();
+  let claimed = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > data.length || data.readUInt32LE(p) !== CEN) {
       out.unopened.push({ name: '', reason: `the central directory is damaged after ${n} of ${count} entries` });
@@ -186,7 +189,7 @@ function openZip(data: Buffer, budget: ArchiveBudget): Opened {
     const nameLen = data.readUInt16LE(p + 28);
     const extraLen = data.readUInt16LE(p + 30);
     const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
+    let local = data.readUInt32LE(p + 42) + shift;
     const name = data.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
     // Zip64: the real sizes and offset are in the extra field, in this order, when the 32-bit ones are full.
     const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
@@ -202,12 +205,12 @@ function openZip(data: Buffer, budget: ArchiveBudget): Opened {
         };
         if (usize === 0xffffffff) usize = next();
         if (csize === 0xffffffff) csize = next();
-        if (local === 0xffffffff) local = next();
+        if (local === 0xffffffff + shift) local = next() + shift;
       }
       e += 4 + size;
     }
     p += 46 + nameLen + extraLen + commentLen;
-    if (name.endsWith('/')) continue; // a folder
+    if (name.endsWith('/') && csize === 0) continue; // a folder (one holding data is read like a file)
     if (tooMany(budget, out)) break;
     if (flags & 1) {
       out.unopened.push({ name, reason: 'the member is encrypted' });
@@ -222,11 +225,19 @@ function openZip(data: Buffer, budget: ArchiveBudget): Opened {
       out.unopened.push({ name, reason: 'the member runs past the end of the archive' });
       continue;
     }
+    // Entries sharing their bytes are how a small zip claims terabytes ("a better zip bomb"): the
+    // members of an honest zip hold disjoint bytes, so together they fit in the file.
+    claimed += csize + (start - local);
+    if (starts.has(local) || claimed > data.length) {
+      out.unopened.push({ name, reason: 'its data overlaps another member’s (a zip bomb?)' });
+      continue;
+    }
+    starts.add(local);
     const raw = data.subarray(start, start + csize);
     const limit = room(budget, csize);
     if (method === 0) {
       if (raw.length > limit) out.unopened.push(cutOff(name, limit, budget));
-      else takeMember(budget, out, name, raw);
+      else takeMember(budget, onMember, name, raw);
     } else if (method === 8) {
       let expanded: Buffer | undefined;
       try {
@@ -236,13 +247,39 @@ function openZip(data: Buffer, budget: ArchiveBudget): Opened {
         continue;
       }
       if (!expanded || expanded.length > limit) out.unopened.push(cutOff(name, limit, budget));
-      else takeMember(budget, out, name, expanded);
+      else takeMember(budget, onMember, name, expanded);
     } else {
       out.unopened.push({ name, reason: `compression method ${method} is not supported (only stored and deflate)` });
     }
     void usize;
   }
   return out;
+}
+
+/**
+ * The end-of-central-directory record: the last one whose comment ends exactly at the end of the
+ * file and whose directory lies before it (a record-like string inside a comment is not one).
+ */
+export function findEocd(data: Buffer): number {
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
+    if (data.readUInt32LE(i) !== EOCD) continue;
+    if (i + 22 + data.readUInt16LE(i + 20) !== data.length) continue;
+    const size = data.readUInt32LE(i + 12);
+    const offset = data.readUInt32LE(i + 16);
+    if (offset !== 0xffffffff && size !== 0xffffffff && size + Math.min(offset, i) > i) continue;
+    return i;
+  }
+  return -1;
+}
+
+/** A tar header, by its checksum (old v7 archives have no "ustar" magic). */
+function isTarHeader(h: Buffer): boolean {
+  if (h.length < 512 || h[0] === 0) return false;
+  const stored = parseInt(h.toString('latin1', 148, 156).replace(/[\0 ]+$/, '').trim(), 8);
+  if (!Number.isFinite(stored)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
+  return sum === stored;
 }
 
 function tarString(b: Buffer, from: number, len: number): string {
@@ -261,8 +298,8 @@ function tarSize(b: Buffer, at: number): number {
   return s === '' ? 0 : parseInt(s, 8);
 }
 
-function openTar(data: Buffer, budget: ArchiveBudget): Opened {
-  const out: Opened = { members: [], unopened: [] };
+function openTar(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opened {
+  const out: Opened = { unopened: [] };
   let p = 0;
   let longName: string | undefined;
   let paxPath: string | undefined;
@@ -293,7 +330,7 @@ function openTar(data: Buffer, budget: ArchiveBudget): Opened {
       if (tooMany(budget, out)) break;
       const limit = room(budget, size);
       if (size > limit) out.unopened.push(cutOff(name, limit, budget));
-      else takeMember(budget, out, name, content);
+      else takeMember(budget, onMember, name, content);
     } else {
       longName = paxPath = undefined; // folders, links, devices: no content of their own
     }

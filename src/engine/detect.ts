@@ -12,6 +12,20 @@ import { rejectReason, type RandomnessPolicy } from './randomness.js';
 import { findSplitToken } from './split.js';
 import { findEncodedTokens } from './decode.js';
 
+/** In binary content, more blob characters than this glued on either side means a blob, not a value. */
+const GLUED_MAX = 32;
+
+/** Base64/base64url/hex characters running from `from` backwards (-1) or forwards (1), up to GLUED_MAX. */
+function blobRun(text: string, from: number, dir: -1 | 1): number {
+  let n = 0;
+  for (let i = dir < 0 ? from - 1 : from; i >= 0 && i < text.length && n < GLUED_MAX; i += dir, n++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95;
+    if (!ok) break;
+  }
+  return n;
+}
+
 /** A rule as the detector needs it: compiled, no examples or metadata. */
 export interface DetectorRule extends RandomnessPolicy {
   id: string;
@@ -113,6 +127,9 @@ export class Detector {
     // A variable-length body glued to more body characters has no knowable end: only a fixed one is cut.
     if (run < rule.minBodyLength || (run > rule.bodyLength && rule.minBodyLength !== rule.bodyLength)) return undefined;
     const len = Math.min(run, rule.bodyLength);
+    // Glued to a column name or a neighbouring value, yes; deep inside a base64 or hex blob (where
+    // `ntn_` turns up by chance once in ~17 million characters), no.
+    if (blobRun(text, at, -1) >= GLUED_MAX || blobRun(text, bodyStart + len, 1) >= GLUED_MAX) return undefined;
     const body = text.slice(bodyStart, bodyStart + len);
     if (rejectReason(body, rule) !== undefined) return undefined;
     return { ruleId: rule.id, secret: rule.prefix + body, offset: at, anchor: at, end: bodyStart + len };

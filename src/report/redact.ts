@@ -150,6 +150,8 @@ export function displayFinding(f: Finding, show = false): Finding {
   if (f.commit) d.commit = redactCommit(f.commit, secrets, show);
   // A ref name is chosen by whoever pushes: it can hold a token too.
   if (f.ref !== undefined) d.ref = redactText(f.ref, secrets, show);
+  // So is an archive member's name.
+  if (f.member !== undefined) d.member = redactText(f.member, secrets, show);
   if (f.verification) d.verification = redactVerification(f.verification, secrets, show);
   if (f.lineText !== undefined) d.lineText = redactContext(f.lineText, lineMasks, secrets, show);
   return d;

@@ -56,7 +56,8 @@ async function onAddedLines(repo: Repo, compare: { entry: StagedEntry; found: Fi
         // A version too big to compare, or a base git could not give: every line counts.
         if (!base || !next) return void out.push(...found);
         const counts = lineFilterFor(addedLines(base, next));
-        out.push(...found.filter((f) => counts(f.line, f.endLine ?? f.line)));
+        // An archive's members have no lines in the archive: a changed archive is a new whole.
+        out.push(...found.filter((f) => f.member !== undefined || counts(f.line, f.endLine ?? f.line)));
       }),
     );
     if (!ok) await cat.writable();

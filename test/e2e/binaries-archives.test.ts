@@ -1,5 +1,6 @@
 /** Binary files and archives in every mode, with the built CLI, real git and real archive tools. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -59,6 +60,29 @@ describe('dir', () => {
       b.cleanup();
     }
   }, 60_000);
+});
+
+describe('hostile archives', () => {
+  it('an old v7 tar (no ustar magic) is opened; a token as a member name is masked in every field', () => {
+    const d = tempDir('ng-v7-');
+    try {
+      const t = f.ntn();
+      mkdirSync(join(d.path, 'src'));
+      writeFileSync(join(d.path, 'src', 'app.env.gz'), gz(`NOTION_TOKEN=${t}\n`));
+      execFileSync('tar', ['--format=v7', '-C', join(d.path, 'src'), '-cf', join(d.path, 'old.tar'), 'app.env.gz']);
+      const v7 = runCli(['dir', 'old.tar', '--format', 'json'], { cwd: d.path });
+      expect(json(v7.stdout).findings.map((x) => x.file)).toEqual(['old.tar!app.env.gz!app.env']);
+      const named = f.ntn();
+      writeFileSync(join(d.path, 'names.zip'), makeZip({ [`${named}.env`]: `T=${f.ntn()}\n` }));
+      const r = runCli(['dir', 'names.zip', '--format', 'json'], { cwd: d.path });
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(named);
+      expect(runCli(['dir', 'names.zip', '--format', 'sarif'], { cwd: d.path }).stdout).not.toContain(named);
+      expect(runCli(['dir', 'names.zip'], { cwd: d.path }).stdout).not.toContain(named);
+    } finally {
+      d.cleanup();
+    }
+  });
 });
 
 describe('stdin never skips', () => {

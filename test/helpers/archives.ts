@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 export type ZipMethod = 'stored' | 'deflated' | 'bzip2' | 'lzma';
 
 /** A zip of these members (name → content), written by Python's zipfile. */
-export function makeZip(members: Record<string, string | Buffer>, method: ZipMethod = 'deflated'): Buffer {
+export function makeZip(members: Record<string, string | Buffer>, method: ZipMethod = 'deflated', comment?: Buffer): Buffer {
   const spec = Object.entries(members).map(([name, data]) => [name, Buffer.from(data).toString('base64')]);
   const py = `
 import base64, io, json, sys, zipfile
@@ -19,9 +19,10 @@ b = io.BytesIO()
 with zipfile.ZipFile(b, "w", m) as z:
     for name, data in spec["members"]:
         z.writestr(name, base64.b64decode(data))
+    if spec.get("comment"): z.comment = base64.b64decode(spec["comment"])
 sys.stdout.buffer.write(b.getvalue())
 `;
-  return execFileSync('python3', ['-c', py, method], { input: JSON.stringify({ members: spec }), maxBuffer: 1 << 30 });
+  return execFileSync('python3', ['-c', py, method], { input: JSON.stringify({ members: spec, comment: comment?.toString('base64') }), maxBuffer: 1 << 30 });
 }
 
 /** A zip whose one member is `size` zero bytes (deflate shrinks it ~1000 times): a bomb. */

@@ -7,6 +7,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { loadRules } from '../../src/rules/load.js';
 import { buildDetector } from '../../src/rules/compile.js';
 import { ItemScanner } from '../../src/scan.js';
@@ -206,10 +207,73 @@ describe('archives are opened', () => {
     expect(r.findings.map((x) => x.file)).toEqual(['s.zip!cfg.env']);
   });
 
+  it('a zip whose comment holds a fake end record is still read from its real one', () => {
+    const t = f.ntn();
+    const zip = makeZip({ 'hidden.env': `T=${t}\n` }, 'deflated', Buffer.concat([Buffer.from('build info: PK\x05\x06', 'latin1'), Buffer.alloc(18), Buffer.from(' end')]));
+    expect(scan('fake.jar', zip).findings.map((x) => x.file)).toEqual(['fake.jar!hidden.env']);
+  });
+
+  it('a zip after other data (self-extracting, a zipapp) is opened from its end record', () => {
+    const t = f.ntn();
+    const sfx = Buffer.concat([Buffer.from('MZ\x90\0', 'latin1'), noise(4000, 'sfx'), makeZip({ 'sfx.env': `T=${t}\n` })]);
+    expect(scan('setup.exe', sfx).findings.map((x) => x.file)).toEqual(['setup.exe!sfx.env']);
+  });
+
+  it('entries sharing their bytes (an overlapping zip bomb) are refused, not expanded', () => {
+    const size = 8 * 1024 * 1024;
+    const kernel = deflateRawSync(Buffer.alloc(size));
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(kernel.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(1, 26);
+    const head = Buffer.concat([local, Buffer.from('k'), kernel]);
+    const cen: Buffer[] = [];
+    for (let i = 0; i < 500; i++) {
+      const name = Buffer.from(`m${i}`);
+      const c = Buffer.alloc(46);
+      c.writeUInt32LE(0x02014b50, 0);
+      c.writeUInt16LE(8, 10);
+      c.writeUInt32LE(kernel.length, 20);
+      c.writeUInt32LE(size, 24);
+      c.writeUInt16LE(name.length, 28);
+      cen.push(c, name);
+    }
+    const cd = Buffer.concat(cen);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(500, 8);
+    end.writeUInt16LE(500, 10);
+    end.writeUInt32LE(cd.length, 12);
+    end.writeUInt32LE(head.length, 16);
+    const started = Date.now();
+    const r = scan('overlap.zip', Buffer.concat([head, cd, end]), undefined, { maxRatio: 100_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.members).toBe(1);
+    expect(r.unreadable).toHaveLength(499);
+    expect(r.unreadable![0]).toMatch(/^cannot scan overlap\.zip!m1: its data overlaps another member’s \(a zip bomb\?\)$/);
+  });
+
+  it('a folder entry that holds data is read like a file', () => {
+    const t = f.ntn();
+    expect(scan('f.zip', makeZip({ 'hidden/': `T=${t}\n` })).findings.map((x) => x.file)).toEqual(['f.zip!hidden/']);
+  });
+
+  it('base64 in binary content: a prefix deep inside a blob is not a token', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const n = noise(4 * 1024 * 1024, 'b64');
+    const chars = Array.from(n, (b) => alphabet[b & 63]!);
+    const prefix = ['nt', 'n_'].join('');
+    for (let i = 1000; i < chars.length - 100; i += 997) chars.splice(i, 4, ...prefix);
+    const data = Buffer.concat([Buffer.from([0]), Buffer.from(chars.join(''))]);
+    expect(scan('cache.db', data).findings).toEqual([]);
+  });
+
   it('archive kinds are read from magic numbers, not names', () => {
     expect(archiveKind(makeZip({ a: 'b' }))).toBe('zip');
     expect(archiveKind(gz('x'))).toBe('gzip');
     expect(archiveKind(Buffer.from('PK not a zip'))).toBeUndefined();
-    expect(openArchive('zip', Buffer.from('PK\x03\x04'), 'x.zip', { expanded: 0, members: 0, limits: DEFAULT_LIMITS }).unopened).toHaveLength(1);
+    expect(openArchive('zip', Buffer.from('PK\x03\x04'), 'x.zip', { expanded: 0, members: 0, limits: DEFAULT_LIMITS }, () => undefined).unopened).toHaveLength(1);
   });
 });
