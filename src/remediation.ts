@@ -202,14 +202,14 @@ function committedAdvice(found: readonly Finding[], ctx: AdviceContext, rotate: 
 /** pre-push: the token is in local commits the push would have sent; nothing left the machine. */
 function pushAdvice(findings: readonly Finding[], ctx: AdviceContext, rotate: readonly string[]): string[] {
   const lines: string[] = [];
-  const files = [...new Set(findings.filter((f) => !f.file.startsWith('(')).map((f) => f.file))];
+  const files = [...new Set(findings.filter((f) => !f.file.startsWith('(')).map(fileOf))];
   const shas = [...new Set(findings.map((f) => f.commit?.sha).filter((x): x is string => x !== undefined))];
   const short = (sha: string): string => sha.slice(0, 12);
   lines.push('The push was stopped: the token is committed but not pushed yet.');
   const steps = rotationLines(findings, ctx, '     ');
   if (steps) lines.push('  1. Rotate it if it was ever pasted or shared anywhere else:', ...steps);
   else lines.push('  1. Rotate it if it was ever pasted or shared anywhere else:', `     ${rotate[0]}`, `     ${rotate[1]}`);
-  lines.push('  2. Remove it from the code and read it from the environment instead:', ...(files.length ? fileSteps(files) : ['       (it is in a commit or tag message: reword that message)']));
+  lines.push('  2. Remove it from the code and read it from the environment instead:', ...(files.length ? fileSteps(files) : ['       (it is in a commit or tag message or header: reword the message, or fix the author with git commit --amend --reset-author)']));
   const tip = shas.length > 0 && shas.every((s) => ctx.pushTips?.has(s));
   if (tip) lines.push(`  3. Rewrite that commit: git commit --amend (${shas.map(short).join(', ')} is the tip you are pushing).`);
   else {

@@ -109,6 +109,8 @@ export interface Finding {
   ref?: string;
   /** The line holding the token's last character, when it differs from `line` (split, wrapped). */
   endLine?: number;
+  /** The token is in the file's name (its path), not its content: `line`/`column` are 1 and its place in the path. */
+  inName?: true;
   /** Inside an archive: the member's path within the top-level file (`inner.zip!app/settings.json`); `file` ends with it. */
   member?: string;
   /** Found in binary content (a NUL in the first 8000 bytes): `line`/`column` still count LF bytes. */

@@ -4,6 +4,7 @@
  * and refuses the push when one brings a token. What a pre-commit hook cannot see (a commit made
  * with --no-verify, before the hook, or in a clone without hooks) is caught here before it leaves.
  */
+import { fingerprint } from '../fingerprint.js';
 import { NotionGuardError } from '../errors.js';
 import { attributeFindings } from '../git/attribute.js';
 import { commitsOf, MAX_INPUT, parsePrePush, peel, prePushSets, type RefUpdate } from '../git/push-ranges.js';
@@ -69,6 +70,9 @@ export interface PushScanPlan {
   onFound?: () => void;
 }
 
+/** The `file` of a token found in a pushed ref's name. */
+export const REF_NAME = '(ref name)';
+
 /** Scan what a push brings and report it; nothing is fetched or written (a partial clone's missing blob fails closed). */
 export function scanPush(plan: PushScanPlan, opts: CommonOptions, io: RunIO): Promise<number> {
   const scan: PushScan = async (detector, stats, onBlob, ctx) => {
@@ -80,6 +84,10 @@ export function scanPush(plan: PushScanPlan, opts: CommonOptions, io: RunIO): Pr
       noteUnreadable(stats, `cannot read ${where === undefined ? `blob ${id}` : `${where} (blob ${id})`}: the object is missing from the repository`, ctx.unreadable);
     }
     if (findings.length > 0) await nameRefs(plan.repo, plan.updates, plan.perRef, findings);
+    // A ref name is chosen by whoever pushes, and every clone and web page shows it.
+    for (const u of plan.updates) {
+      for (const c of detector.detect(u.ref)) findings.push({ ruleId: c.ruleId, file: REF_NAME, line: 1, column: c.offset + 1, secret: c.secret, fingerprint: fingerprint(c.ruleId, REF_NAME, c.secret), ref: u.ref, inName: true });
+    }
     return findings;
   };
   return scanAndReport(plan.mode, scan, opts, io, { configStart: plan.configStart, pathBase: plan.pathBase, ...(plan.pushTips ? { pushTips: plan.pushTips } : {}) });

@@ -34,7 +34,8 @@ export async function attributeFindings(repo: Repo, revs: readonly string[], fin
     }
     const p = f.blob ? prov.get(f.blob) : undefined;
     if (p) {
-      f.file = f.member ? `${p.path}!${f.member}` : p.path;
+      // A token in a name stays with that name (the same content may sit at other paths too).
+      if (!f.inName) f.file = f.member ? `${p.path}!${f.member}` : p.path;
       const c = info.get(p.commit);
       if (c) f.commit = c;
     }

@@ -90,11 +90,18 @@ async function trackingTips(repo: Repo, remote: string | undefined): Promise<str
   if (remote === undefined) return undefined;
   const names = (await git(['remote'], { cwd: repo.cwd })).stdout.toString('utf8').split('\n');
   if (!names.includes(remote)) return undefined;
+  // Tracking refs describe where the remote fetches from. Pushes that go elsewhere (a pushurl, a
+  // pushInsteadOf rewrite) reach a server about which they say nothing.
+  const pushElsewhere = await git(['config', '--get-regexp', `^(remote\\.${remote.replace(/[^\w-]/g, '\\$&')}\\.pushurl|url\\..*\\.pushinsteadof)$`], { cwd: repo.cwd, okCodes: [1] });
+  if (pushElsewhere.code === 0 && pushElsewhere.stdout.length > 0) return undefined;
   const prefix = `refs/remotes/${remote}/`;
+  // A remote named `a/b` keeps its refs under refs/remotes/a/b/: not the remote `a`'s.
+  const nested = names.filter((n) => n !== remote && n.startsWith(`${remote}/`)).map((n) => `refs/remotes/${n}/`);
   const tips = new Set<string>();
   for await (const line of gitLines(repo, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/remotes/'])) {
     const at = line.indexOf(' ');
-    if (at > 0 && line.slice(at + 1).startsWith(prefix) && SHA.test(line.slice(0, at))) tips.add(line.slice(0, at));
+    const name = line.slice(at + 1);
+    if (at > 0 && name.startsWith(prefix) && !nested.some((n) => name.startsWith(n)) && SHA.test(line.slice(0, at))) tips.add(line.slice(0, at));
   }
   return [...tips];
 }

@@ -22,6 +22,7 @@ export function findingToJson(finding: Finding, opts: ReportOptions): Record<str
   };
   if (f.encoding) o.encoding = f.encoding;
   if (f.member) o.member = f.member;
+  if (f.inName) o.inName = true;
   if (f.binary) {
     o.binary = true;
     o.offset = f.offset;

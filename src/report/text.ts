@@ -42,7 +42,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
 function block(f: Finding, opts: TextOptions, bold: (s: string) => string, dim: (s: string) => string, red: (s: string) => string): string[] {
   const live = f.verification?.status === 'live';
   const where = `${live ? 'LIVE TOKEN  ' : ''}${sanitize(f.file)}:${f.line}:${f.column}`;
-  const lines = [(live ? red(where) : bold(where)) + dim(`  ${sanitize(f.ruleId)}${f.encoding ? ` (${f.encoding})` : ''}${f.binary ? ` (binary, byte ${f.offset})` : ''}`)];
+  const lines = [(live ? red(where) : bold(where)) + dim(`  ${sanitize(f.ruleId)}${f.encoding ? ` (${f.encoding})` : ''}${f.binary ? ` (binary, byte ${f.offset})` : ''}${f.inName ? ' (in the file name)' : ''}`)];
   lines.push(`  secret  ${sanitize(redact(f.secret, opts.showSecrets))}`);
   if (f.lineText !== undefined) {
     const shown = f.lineText.trim();

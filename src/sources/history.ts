@@ -16,6 +16,7 @@ import { noteUnreadable, recordResult } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { ItemResult } from '../scan.js';
 import { fileSink, messageSink } from './object-scan.js';
+import { fingerprint } from '../fingerprint.js';
 
 export interface HistoryScanOptions {
   onBlob?: () => void;
@@ -82,12 +83,22 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
   const cat = new CatFile(repo.cwd);
   const absent = new Set<string>();
   const seen = new Set<string>();
+  // A file or folder name is content too: `ntn_….txt` committed is a leak in every listing.
+  const namesSeen = new Set<string>();
+  const namedToken = (id: string, path: string): void => {
+    if (namesSeen.has(path) || !detector.prefixes.some((p) => path.includes(p))) return;
+    namesSeen.add(path);
+    for (const c of detector.detect(path)) {
+      findings.push({ ruleId: c.ruleId, file: path, line: 1, column: c.offset + 1, secret: c.secret, fingerprint: fingerprint(c.ruleId, path, c.secret), blob: id, inName: true });
+    }
+  };
   for (const revs of sets) {
     for await (const o of listObjects(repo, revs)) {
       if (o.missing) {
         absent.add(o.id);
         continue;
       }
+      namedToken(o.id, o.path);
       if (seen.has(o.id)) continue;
       seen.add(o.id);
       if (!cat.request(o.id, objectSink(o.id, o.path))) await cat.writable();

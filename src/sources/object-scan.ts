@@ -10,6 +10,9 @@ import { bomDecoder, ItemScanner, type ItemResult } from '../scan.js';
 
 export const COMMIT_MESSAGE = '(commit message)';
 export const TAG_MESSAGE = '(tag message)';
+/** Author, committer, tagger and extra headers: whoever makes the object writes them. */
+export const COMMIT_HEADER = '(commit header)';
+export const TAG_HEADER = '(tag header)';
 
 /** Scan a file version; `done` gets the result. */
 export function fileSink(path: string, blob: string, detector: Detector, done: (r: ItemResult) => void, missing: () => void): ObjectSink {
@@ -68,6 +71,7 @@ export function messageSink(detector: Detector, done: (r: ItemResult, tagged?: s
   let head: Buffer[] = [];
   let s: ItemScanner | undefined;
   let tagged: string | undefined;
+  let fromHeaders: ItemResult | undefined;
   // Until the headers' end is seen, gather; then scan the rest as the message.
   const gather = (final: boolean): void => {
     const all = Buffer.concat(head);
@@ -80,6 +84,12 @@ export function messageSink(detector: Detector, done: (r: ItemResult, tagged?: s
     const headers = all.toString('latin1', 0, at === -1 ? all.length : at);
     const obj = /^object ([0-9a-f]{40,64})$/m.exec(headers);
     if (type === 'tag' && obj && /^type commit$/m.test(headers)) tagged = obj[1];
+    // The headers are input too: a token as an author's name, in an extra header, in a tagger line.
+    if (at !== -1 || final) {
+      const h = new ItemScanner({ path: type === 'tag' ? TAG_HEADER : COMMIT_HEADER, text: true }, detector);
+      h.push(all.subarray(0, at === -1 ? all.length : at));
+      fromHeaders = h.end();
+    }
     // A message is text whatever bytes it holds: a NUL must not make it "binary" and unscanned.
     s = new ItemScanner({ path: type === 'tag' ? TAG_MESSAGE : COMMIT_MESSAGE, text: true }, detector);
     // No blank line: no message, unless the "headers" are too big to be headers; then scan them all.
@@ -99,7 +109,9 @@ export function messageSink(detector: Detector, done: (r: ItemResult, tagged?: s
     },
     end: () => {
       if (!s) gather(true);
-      done(s!.end(), tagged);
+      const r = s!.end();
+      if (fromHeaders && fromHeaders.findings.length > 0) r.findings.unshift(...fromHeaders.findings);
+      done(r, tagged);
     },
     missing,
   };

@@ -243,6 +243,50 @@ describe('pre-receive with hostile and large pushes', () => {
   });
 });
 
+describe('what is not file content: commit headers, file names, ref names', () => {
+  it('pre-receive refuses a token in an extra commit header, a tagger line, a file name and a ref name', () => {
+    const { server, client } = setup();
+    installHook(server.path, 'pre-receive');
+    const t = f.ntn();
+    // An extra header, written with git itself (hash-object), as any tool may.
+    const tree = client.git('rev-parse', 'HEAD^{tree}').trim();
+    const parent = client.git('rev-parse', 'HEAD').trim();
+    const body = `tree ${tree}\nparent ${parent}\nauthor a <a@e> 1700000000 +0000\ncommitter a <a@e> 1700000000 +0000\nx-note ${t}\n\nplain message\n`;
+    const odd = spawnSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: client.path, input: body, encoding: 'utf8' }).stdout.trim();
+    client.git('update-ref', 'refs/heads/hdr', odd);
+    const a = push(client, 'origin', 'hdr');
+    expect(a.code).not.toBe(0);
+    expect(a.out).toContain('(commit header)');
+    client.git('-c', `user.email=${f.ntn()}@x`, 'tag', '-a', 'v9', '-m', 'clean', 'main');
+    expect(push(client, 'origin', 'v9').code).not.toBe(0);
+    client.git('checkout', '-q', '-b', 'names', 'main');
+    const named = f.ntn();
+    client.commit('f', { [`${named}.txt`]: 'x\n' });
+    const b = push(client, 'origin', 'names');
+    expect(b.code).not.toBe(0);
+    expect(b.out).not.toContain(named);
+    const c = push(client, 'origin', `main:refs/heads/${f.ntn()}`);
+    expect(c.code).not.toBe(0);
+    expect(c.out).toContain('(ref name)');
+    expect(server.git('for-each-ref', '--format=%(refname)').trim()).toBe('refs/heads/main');
+  });
+
+  it('history and staged find a token in a file name', () => {
+    const r = repo();
+    r.commit('init', { 'README.md': 'x\n' });
+    const t = f.ntn();
+    r.write(`keys/${t}.txt`, 'a key file\n').git('add', '-A');
+    const s = runCli(['staged', '--format', 'json'], { cwd: r.path });
+    expect(s.code, s.stdout + s.stderr + r.git('status', '--porcelain')).toBe(1);
+    expect(JSON.parse(s.stdout).findings.map((x: { inName?: boolean }) => x.inName)).toEqual([true]);
+    r.git('commit', '-qm', 'named', '--no-verify');
+    const h = runCli(['history'], { cwd: r.path });
+    expect(h.code).toBe(1);
+    expect(h.stdout).toContain('(in the file name)');
+    expect(h.stdout + h.stderr).not.toContain(t);
+  });
+});
+
 describe('pre-push on the developer’s machine', () => {
   it('catches a --no-verify commit that the pre-commit hook never saw; git push --no-verify skips it too', () => {
     const { server, client } = setup();
@@ -275,6 +319,33 @@ describe('pre-push on the developer’s machine', () => {
     expect(r.out).toContain('ref     refs/heads/two');
     expect(r.out).toContain(`git rebase -i ${leak.slice(0, 12)}~1`);
     expect(r.out).not.toContain('refs/heads/one');
+  });
+
+  it('a push to a pushurl other than the fetch URL, or to a remote whose name prefixes another’s, scans what that server lacks', () => {
+    const { client } = setup();
+    const t = f.ntn();
+    client.git('checkout', '-q', '-b', 'feat');
+    client.commit('leak', { e: `k=${t}\n` });
+    expect(push(client, '-q', '--no-verify', 'origin', 'feat').code).toBe(0);
+    installHook(join(client.path, '.git'), 'pre-push');
+    // Pushes go elsewhere now: origin's tracking refs say nothing about that server.
+    const pub = repo({ bare: true });
+    const other = repo({ bare: true });
+    {
+      client.git('remote', 'set-url', '--push', 'origin', pub.path);
+      client.git('checkout', '-q', '-b', 'feat2');
+      client.commit('more', { y: 'y\n' });
+      const r = push(client, 'origin', 'feat2');
+      expect(r.code).not.toBe(0);
+      expect(pub.git('for-each-ref')).toBe('');
+      // A remote "a" and a remote "a/b": a/b's tracking refs are not a's.
+      client.git('remote', 'set-url', '--delete', '--push', 'origin', pub.path);
+      client.git('remote', 'add', 'a', other.path);
+      client.git('remote', 'add', 'a/b', pub.path);
+      expect(push(client, '-q', '--no-verify', 'a/b', 'feat').code).toBe(0);
+      expect(push(client, 'a', 'feat').code).not.toBe(0);
+      expect(other.git('for-each-ref')).toBe('');
+    }
   });
 
   it('a new branch whose older history is on the remote (tracking refs) passes; a deletion passes', () => {
