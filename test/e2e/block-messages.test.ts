@@ -66,6 +66,17 @@ describe('block message per kind of file (a new file, not committed yet)', () =>
   });
 });
 
+describe('the README shows the block message as it is', () => {
+  it('its blocked-commit example is the .env snapshot', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = /^\$ git commit -m "add notion sync"\n([\s\S]*?)\n```/m.exec(readme)![1]!;
+    const snapshot = readFileSync(new URL('./__snapshots__/block/dotenv.txt', import.meta.url), 'utf8').trimEnd();
+    const norm = (t: string) => t.replace(/ntn_\d{4}…/g, 'ntn_…');
+    expect(norm(shown)).toBe(norm(snapshot));
+  });
+});
+
 describe('block message per situation', () => {
   it('before the first commit', async () => {
     const r = new TestRepo();

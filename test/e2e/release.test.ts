@@ -73,6 +73,26 @@ describe('the published package', () => {
     expect(readFileSync(join(copy, 'package.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   });
 
+  it('refuses a forged or inconsistent environment with one line, and a missing package.json without a stack trace', () => {
+    const copy = join(d.path, 'hostile');
+    cpSync(stage, copy, { recursive: true });
+    const cases: [Record<string, string | undefined>, RegExp][] = [
+      [{ GITHUB_REF: undefined, GITHUB_REF_NAME: undefined }, /^release-manifest: a tag run needs GITHUB_REF=refs\/tags\/…, got ""\n$/],
+      [{ GITHUB_REF: 'refs/tags/v9.9.9', GITHUB_REF_NAME: `v${pkg.version}` }, /does not match GITHUB_REF/],
+      [{ GITHUB_REPOSITORY: '../..' }, /GITHUB_REPOSITORY is not owner\/name: "\.\.\/\.\."/],
+      [{ GITHUB_SERVER_URL: 'javascript:alert(1)//' }, /GITHUB_SERVER_URL is not an https:\/\/ host/],
+      [{ GITHUB_REPOSITORY: 'a/b\nforged line' }, /^release-manifest: GITHUB_REPOSITORY is not owner\/name: "a\/b\\nforged line"\n$/],
+    ];
+    for (const [over, want] of cases) {
+      const r = manifest(copy, over);
+      expect(r.status, JSON.stringify(over)).toBe(1);
+      expect(r.stderr).toMatch(want);
+    }
+    const missing = manifest(join(d.path, 'nowhere'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^release-manifest: cannot read .*package\.json: ENOENT\n$/);
+  });
+
   it('has no install scripts and names the repository that builds it; npm publish --dry-run accepts it', () => {
     expect(pkg.scripts.postinstall).toBeDefined(); // the checkout builds itself on npm ci
     const r = manifest(stage);
