@@ -64,7 +64,8 @@ export type OnMember = (m: Member) => void;
 export function archiveKind(head: Buffer): ArchiveKind | undefined {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
   if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return 'gzip';
-  if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  // By its header's checksum and fields (old v7 archives have no "ustar" magic; a text file can
+  // hold the word "ustar" at byte 257).
   if (isTarHeader(head)) return 'tar';
   return undefined;
 }
@@ -275,6 +276,12 @@ export function findEocd(data: Buffer): number {
 /** A tar header, by its checksum (old v7 archives have no "ustar" magic). */
 function isTarHeader(h: Buffer): boolean {
   if (h.length < 512 || h[0] === 0) return false;
+  // Every numeric field octal digits padded with spaces or NULs, and the name NUL-padded: text
+  // that merely sums right (a .js file about tar headers) is not a tar.
+  const octal = (from: number, len: number): boolean => /^ *[0-7]+[ \0]*$/.test(h.toString('latin1', from, from + len));
+  if (![[100, 8], [108, 8], [116, 8], [124, 12], [136, 12], [148, 8]].every(([a, b]) => octal(a!, b!))) return false;
+  const nul = h.indexOf(0);
+  if (nul === -1 || nul >= 100) return false;
   const stored = parseInt(h.toString('latin1', 148, 156).replace(/[\0 ]+$/, '').trim(), 8);
   if (!Number.isFinite(stored)) return false;
   let sum = 0;

@@ -274,6 +274,10 @@ describe('archives are opened', () => {
     expect(archiveKind(makeZip({ a: 'b' }))).toBe('zip');
     expect(archiveKind(gz('x'))).toBe('gzip');
     expect(archiveKind(Buffer.from('PK not a zip'))).toBeUndefined();
+    // A source file about tar headers can hold "ustar" at byte 257: text is not a tar.
+    const text = Buffer.from(`var USTAR_MAGIC = Buffer.from('ustar\\x00', 'binary')\n`.repeat(20));
+    text.write('ustar', 257, 'latin1');
+    expect(archiveKind(text)).toBeUndefined();
     expect(openArchive('zip', Buffer.from('PK\x03\x04'), 'x.zip', { expanded: 0, members: 0, limits: DEFAULT_LIMITS }, () => undefined).unopened).toHaveLength(1);
   });
 });
