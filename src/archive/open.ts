@@ -278,7 +278,7 @@ function isTarHeader(h: Buffer): boolean {
   if (h.length < 512 || h[0] === 0) return false;
   // Every numeric field octal digits padded with spaces or NULs, and the name NUL-padded: text
   // that merely sums right (a .js file about tar headers) is not a tar.
-  const octal = (from: number, len: number): boolean => /^ *[0-7]+[ \0]*$/.test(h.toString('latin1', from, from + len));
+  const octal = (from: number, len: number): boolean => /^ *[0-7]*[ \0]*$/.test(h.toString('latin1', from, from + len));
   if (![[100, 8], [108, 8], [116, 8], [124, 12], [136, 12], [148, 8]].every(([a, b]) => octal(a!, b!))) return false;
   const nul = h.indexOf(0);
   if (nul === -1 || nul >= 100) return false;

@@ -165,5 +165,7 @@ function tarHeader(name: string, content: string): Buffer {
   h.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
   h.write('0', 156, 'latin1');
   h.write('ustar\x0000', 257, 'latin1');
+  h.fill(32, 148, 156); // the checksum counts its own field as spaces
+  h.write(`${h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
   return Buffer.concat([h, body, Buffer.alloc((512 - (body.length % 512)) % 512)]);
 }

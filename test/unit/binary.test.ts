@@ -152,6 +152,8 @@ describe('archives are opened', () => {
     header.write(`${inner.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
     header.write('0', 156, 'latin1');
     header.write('ustar\x0000', 257, 'latin1');
+    header.fill(32, 148, 156);
+    header.write(`${header.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
     const tar = Buffer.concat([header, inner, Buffer.alloc((512 - (inner.length % 512)) % 512), Buffer.alloc(1024)]);
     const r = scan('backup.tgz', gz(tar));
     expect(r.findings.map((x) => x.file)).toEqual(['backup.tgz!backup.tar!inner/bundle.zip!app/settings.json']);
