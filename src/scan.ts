@@ -237,6 +237,15 @@ function binaryContext(c: Positioned): Pick<Finding, 'lineText' | 'lineMasks'> {
   return { lineText, lineMasks };
 }
 
+/**
+ * Tokens in a name (a path, a ref): whoever names a file or a branch can paste a token there, and
+ * every listing shows it. `file` is what the finding is reported as (the path itself, by default).
+ */
+export function tokensInName(detector: Detector, name: string, file: string = name): Finding[] {
+  if (!detector.prefixes.some((p) => name.includes(p))) return [];
+  return detector.detect(name).map((c) => ({ ruleId: c.ruleId, file, line: 1, column: c.offset + 1, secret: c.secret, fingerprint: fingerprint(c.ruleId, file, c.secret), inName: true as const }));
+}
+
 /** Scan one item; UTF-16 text (with a BOM) is transcoded, any other bytes are scanned as binary. */
 export async function scanItem(item: SourceItem, detector: Detector): Promise<ItemResult> {
   const s = new ItemScanner(item, detector);

@@ -4,7 +4,6 @@
  * and refuses the push when one brings a token. What a pre-commit hook cannot see (a commit made
  * with --no-verify, before the hook, or in a clone without hooks) is caught here before it leaves.
  */
-import { fingerprint } from '../fingerprint.js';
 import { NotionGuardError } from '../errors.js';
 import { attributeFindings } from '../git/attribute.js';
 import { commitsOf, MAX_INPUT, parsePrePush, peel, prePushSets, type RefUpdate } from '../git/push-ranges.js';
@@ -12,7 +11,7 @@ import { openRepoForHistory, workTreeTop, type Repo } from '../git/repo.js';
 import { redactText } from '../report/redact.js';
 import { sanitize } from '../report/sanitize.js';
 import { scanAndReport, type CommonOptions, type PushScan, type RunIO } from '../run.js';
-import { noteUnreadable } from '../scan.js';
+import { noteUnreadable, tokensInName } from '../scan.js';
 import { scanRevSets } from '../sources/history.js';
 import type { Finding, ScanMode } from '../types.js';
 
@@ -86,7 +85,7 @@ export function scanPush(plan: PushScanPlan, opts: CommonOptions, io: RunIO): Pr
     if (findings.length > 0) await nameRefs(plan.repo, plan.updates, plan.perRef, findings);
     // A ref name is chosen by whoever pushes, and every clone and web page shows it.
     for (const u of plan.updates) {
-      for (const c of detector.detect(u.ref)) findings.push({ ruleId: c.ruleId, file: REF_NAME, line: 1, column: c.offset + 1, secret: c.secret, fingerprint: fingerprint(c.ruleId, REF_NAME, c.secret), ref: u.ref, inName: true });
+      for (const f of tokensInName(detector, u.ref, REF_NAME)) findings.push({ ...f, ref: u.ref });
     }
     return findings;
   };

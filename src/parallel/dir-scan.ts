@@ -4,7 +4,8 @@
  */
 import { directoryFiles, diskItem, type DirectoryOptions } from '../sources/directory.js';
 import type { PushScan } from '../run.js';
-import { noteUnreadable, scanItems, sortFindings } from '../scan.js';
+import { noteUnreadable, scanItems, sortFindings, tokensInName } from '../scan.js';
+import type { Finding } from '../types.js';
 import { scanFilesInWorkers } from './pool.js';
 
 const MAIN_THREAD_FILES = 400;
@@ -13,7 +14,14 @@ const MAIN_THREAD_BYTES = 24 * 1024 * 1024;
 export function dirScan(operands: readonly string[], opts: DirectoryOptions & { parallel: boolean }): PushScan {
   return async (detector, stats, onItem, ctx) => {
     // A folder the walk cannot read is in scope and unread: the one unreadable channel, exit 2.
-    const files = directoryFiles(operands, { ...opts, warn: (m) => noteUnreadable(stats, m, ctx.unreadable) });
+    const walked = directoryFiles(operands, { ...opts, warn: (m) => noteUnreadable(stats, m, ctx.unreadable) });
+    const inNames: Finding[] = [];
+    const files = (function* () {
+      for (const f of walked) {
+        inNames.push(...tokensInName(detector, f.display));
+        yield f;
+      }
+    })();
     let count = 0;
     let exhausted = false;
     // The head of the walk, scanned here; stops early once the tree is known to be big.
@@ -30,11 +38,11 @@ export function dirScan(operands: readonly string[], opts: DirectoryOptions & { 
       }
     }
     const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: ctx.unreadable, onItem, concurrency: 1 });
-    if (exhausted || !opts.parallel) return findings;
+    if (exhausted || !opts.parallel) return sortFindings([...findings, ...inNames]);
     const rest = (function* () {
       for (const f of files) yield [f.display, f.file] as [string, string | Buffer];
     })();
-    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, ctx.unreadable)));
+    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, ctx.unreadable)), ...inNames);
     return sortFindings(findings);
   };
 }

@@ -12,11 +12,10 @@ import { CatFile, type ObjectSink } from '../git/cat-file.js';
 import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
 import { listCommits, listObjects, missingObjects } from '../git/rev-list.js';
 import type { Repo } from '../git/repo.js';
-import { noteUnreadable, recordResult } from '../scan.js';
+import { noteUnreadable, recordResult, tokensInName } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { ItemResult } from '../scan.js';
 import { fileSink, messageSink } from './object-scan.js';
-import { fingerprint } from '../fingerprint.js';
 
 export interface HistoryScanOptions {
   onBlob?: () => void;
@@ -86,11 +85,9 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
   // A file or folder name is content too: `ntn_….txt` committed is a leak in every listing.
   const namesSeen = new Set<string>();
   const namedToken = (id: string, path: string): void => {
-    if (namesSeen.has(path) || !detector.prefixes.some((p) => path.includes(p))) return;
+    if (namesSeen.has(path)) return;
     namesSeen.add(path);
-    for (const c of detector.detect(path)) {
-      findings.push({ ruleId: c.ruleId, file: path, line: 1, column: c.offset + 1, secret: c.secret, fingerprint: fingerprint(c.ruleId, path, c.secret), blob: id, inName: true });
-    }
+    for (const f of tokensInName(detector, path)) findings.push({ ...f, blob: id });
   };
   for (const revs of sets) {
     for await (const o of listObjects(repo, revs)) {

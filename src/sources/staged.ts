@@ -11,10 +11,9 @@ import { fetchObjects, promisorRemote } from '../git/partial-clone.js';
 import { lineFilterFor, type StagedEntry } from '../git/diff.js';
 import { addedLines } from '../git/line-diff.js';
 import type { Repo } from '../git/repo.js';
-import { noteUnreadable, recordResult, type ItemResult } from '../scan.js';
+import { noteUnreadable, recordResult, tokensInName, type ItemResult } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
 import { fileSink, keysSink } from './object-scan.js';
-import { fingerprint } from '../fingerprint.js';
 
 export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, detector: Detector, stats: ScanStats, unreadable?: (m: string) => void): Promise<Finding[]> {
   // Submodules (mode 160000) have no content here: their commits are scanned in their own repository.
@@ -26,9 +25,7 @@ export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, det
   const cat = new CatFile(repo.cwd);
   for (const e of entries) {
     // A name the commit adds (a new or renamed file) is content too.
-    if ((e.status.startsWith('A') || e.status.startsWith('R')) && detector.prefixes.some((p) => e.path.includes(p))) {
-      for (const c of detector.detect(e.path)) findings.push({ ruleId: c.ruleId, file: e.path, line: 1, column: c.offset + 1, secret: c.secret, fingerprint: fingerprint(c.ruleId, e.path, c.secret), blob: e.blob, inName: true });
-    }
+    if (e.status.startsWith('A') || e.status.startsWith('R')) for (const f of tokensInName(detector, e.path)) findings.push({ ...f, blob: e.blob });
     const onScanned = (r: ItemResult): void => {
       recordResult(stats, r);
       if (r.findings.length === 0) return;

@@ -271,7 +271,7 @@ describe('what is not file content: commit headers, file names, ref names', () =
     expect(server.git('for-each-ref', '--format=%(refname)').trim()).toBe('refs/heads/main');
   });
 
-  it('history and staged find a token in a file name', () => {
+  it('history, staged and dir find a token in a file name', () => {
     const r = repo();
     r.commit('init', { 'README.md': 'x\n' });
     const t = f.ntn();
@@ -284,6 +284,9 @@ describe('what is not file content: commit headers, file names, ref names', () =
     expect(h.code).toBe(1);
     expect(h.stdout).toContain('(in the file name)');
     expect(h.stdout + h.stderr).not.toContain(t);
+    const d = runCli(['dir', 'keys', '--format', 'json'], { cwd: r.path });
+    expect(JSON.parse(d.stdout).findings.map((x: { file: string; inName?: boolean }) => [x.file.startsWith('keys/'), x.inName])).toEqual([[true, true]]);
+    expect(d.stdout).not.toContain(t);
   });
 });
 
