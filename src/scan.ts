@@ -9,7 +9,7 @@ import { fingerprint } from './fingerprint.js';
 import { lineAllowed } from './filters/inline-allow.js';
 import { describeFsError } from './fs-errors.js';
 import type { Finding, ScanStats, SourceItem } from './types.js';
-import { archiveKind, DEFAULT_LIMITS, findEocd, openArchive, unsupportedCompression, type ArchiveBudget, type ArchiveKind } from './archive/open.js';
+import { archiveKind, DEFAULT_LIMITS, findDirectory, openArchive, unsupportedCompression, type ArchiveBudget, type ArchiveKind } from './archive/open.js';
 
 export interface ScanItemsOptions {
   /** Files scanned at once; I/O overlaps with detection. */
@@ -148,7 +148,7 @@ export class ItemScanner {
     this.archive = undefined;
     const data = a.parts.length === 1 ? a.parts[0]! : Buffer.concat(a.parts);
     if (a.sniff) {
-      if (findEocd(data) < 0) return 0;
+      if (!findDirectory(data)) return 0;
       if (a.tailOnly) {
         this.unreadable.push(`cannot open ${this.item.path}: it ends in a zip (self-extracting?) too big to open (over ${SNIFF_MAX} bytes); its members were not scanned`);
         return 0;

@@ -19,7 +19,7 @@ export interface ArchiveLimits {
   maxMember: number;
   /** All members of one top-level file together. */
   maxTotal: number;
-  /** Expanded size over compressed size, for members past 1 MiB. */
+  /** Expanded size over compressed size, for members past 16 MiB. */
   maxRatio: number;
   /** Archives inside archives, counted from the top-level file (1 = its own members). */
   maxDepth: number;
@@ -91,10 +91,13 @@ export function openArchive(kind: ArchiveKind, data: Buffer, name: string, budge
   }
 }
 
-/** Room left for one member: the member cap, the total cap, and the ratio cap past 1 MiB. */
+/** The ratio cap applies past this size (test fixtures of a few MB shrink 1000 times; the member cap bounds the rest). */
+const RATIO_FROM = 16 * 1024 * 1024;
+
+/** Room left for one member: the member cap, the total cap, and the ratio cap past RATIO_FROM. */
 function room(budget: ArchiveBudget, compressed: number): number {
   const l = budget.limits;
-  return Math.max(0, Math.min(l.maxMember, l.maxTotal - budget.expanded, Math.max(1024 * 1024, compressed * l.maxRatio)));
+  return Math.max(0, Math.min(l.maxMember, l.maxTotal - budget.expanded, Math.max(RATIO_FROM, compressed * l.maxRatio)));
 }
 
 function cutOff(name: string, limit: number, budget: ArchiveBudget): Unopened {
@@ -154,27 +157,17 @@ const LOC = 0x04034b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 
+
 function openZip(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opened {
   const out: Opened = { unopened: [] };
   // The end record is in the last 64 KiB + 22 bytes (its comment is at most 65,535 bytes).
-  const eocd = findEocd(data);
-  if (eocd < 0) {
+  const dir = findDirectory(data);
+  if (!dir) {
     out.unopened.push({ name: '', reason: 'not a readable zip (no end of central directory)' });
     return out;
   }
-  let count = data.readUInt16LE(eocd + 10);
-  const cdSize = data.readUInt32LE(eocd + 12);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  // Data in front of the zip (a self-extracting executable): offsets count from the zip's start.
-  const shift = cdOffset !== 0xffffffff && eocd - cdSize - cdOffset > 0 ? eocd - cdSize - cdOffset : 0;
-  cdOffset += shift;
-  if ((count === 0xffff || cdOffset === 0xffffffff) && eocd >= 20 && data.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
-    const at = Number(data.readBigUInt64LE(eocd - 12));
-    if (at + 56 <= data.length && data.readUInt32LE(at) === ZIP64_EOCD) {
-      count = Number(data.readBigUInt64LE(at + 32));
-      cdOffset = Number(data.readBigUInt64LE(at + 48));
-    }
-  }
+  const { count, shift } = dir;
+  const cdOffset = dir.start;
   let p = cdOffset;
   const starts = new Set<number>();
   let claimed = 0;
@@ -257,21 +250,55 @@ function openZip(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opene
   return out;
 }
 
-/**
- * The end-of-central-directory record: the last one whose comment ends exactly at the end of the
- * file and whose directory lies before it (a record-like string inside a comment is not one).
- */
-export function findEocd(data: Buffer): number {
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
-    if (data.readUInt32LE(i) !== EOCD) continue;
-    if (i + 22 + data.readUInt16LE(i + 20) !== data.length) continue;
-    const size = data.readUInt32LE(i + 12);
-    const offset = data.readUInt32LE(i + 16);
-    if (offset !== 0xffffffff && size !== 0xffffffff && size + Math.min(offset, i) > i) continue;
-    return i;
-  }
-  return -1;
+/** Where a zip's central directory is, read from the end record at `i`; undefined when it does not hold up. */
+interface Directory {
+  count: number;
+  /** Absolute offset of the first central directory entry. */
+  start: number;
+  /** Bytes in front of the zip (a self-extracting executable): add to every offset it records. */
+  shift: number;
 }
+
+function directoryAt(data: Buffer, i: number): Directory | undefined {
+  if (i + 22 + data.readUInt16LE(i + 20) > data.length) return undefined;
+  let count = data.readUInt16LE(i + 10);
+  let size = data.readUInt32LE(i + 12);
+  let offset = data.readUInt32LE(i + 16);
+  let end = i;
+  if ((count === 0xffff || size === 0xffffffff || offset === 0xffffffff) && i >= 76 && data.readUInt32LE(i - 20) === ZIP64_LOCATOR) {
+    // The zip64 end record sits right before its locator (its recorded offset does not count a prefix).
+    const at = i - 20 - 56;
+    if (data.readUInt32LE(at) !== ZIP64_EOCD) return undefined;
+    count = Number(data.readBigUInt64LE(at + 32));
+    size = Number(data.readBigUInt64LE(at + 40));
+    offset = Number(data.readBigUInt64LE(at + 48));
+    end = at;
+  }
+  const shift = end - size - offset;
+  if (shift < 0) return undefined;
+  const start = offset + shift;
+  if (count === 0) return size === 0 ? { count, start, shift } : undefined;
+  return start + 46 <= data.length && data.readUInt32LE(start) === CEN ? { count, start, shift } : undefined;
+}
+
+/**
+ * The zip's central directory, from the last end record that points at a real one (bytes may follow
+ * it; a record-like string inside a comment points nowhere). An empty directory counts only when no
+ * local header is in the file either: a fake empty record must not hide the members.
+ */
+export function findDirectory(data: Buffer): Directory | undefined {
+  let empty: Directory | undefined;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff - 1024); i--) {
+    if (data.readUInt32LE(i) !== EOCD) continue;
+    const d = directoryAt(data, i);
+    if (!d) continue;
+    if (d.count > 0) return d;
+    empty ??= d;
+  }
+  return empty && data.indexOf(LOCAL_SIG) === -1 ? empty : undefined;
+}
+
+const LOCAL_SIG = Buffer.from([0x50, 0x4b, 3, 4]);
 
 /** A tar header, by its checksum (old v7 archives have no "ustar" magic). */
 function isTarHeader(h: Buffer): boolean {
@@ -319,7 +346,15 @@ function openTar(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opene
       out.unopened.push({ name: '', reason: `a damaged header at byte ${p}` });
       break;
     }
-    const body = p + 512;
+    let body = p + 512;
+    // An old GNU sparse member (type S) may continue its map in extension headers before its data.
+    if (type === 'S' && h[482]) {
+      while (body + 512 <= data.length) {
+        const more = data[body + 504];
+        body += 512;
+        if (!more) break;
+      }
+    }
     const next = body + Math.ceil(size / 512) * 512;
     if (body + size > data.length) {
       out.unopened.push({ name: tarString(h, 0, 100), reason: 'the member runs past the end of the archive' });
@@ -330,7 +365,7 @@ function openTar(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opene
     else if (type === 'x') {
       const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(content.toString('utf8'));
       if (m) paxPath = m[1];
-    } else if (type === '0' || type === '\0' || type === '7') {
+    } else if (type === '0' || type === '\0' || type === '7' || type === 'S') {
       const prefix = h.toString('latin1', 257, 262) === 'ustar' ? tarString(h, 345, 155) : '';
       const name = paxPath ?? longName ?? (prefix ? `${prefix}/${tarString(h, 0, 100)}` : tarString(h, 0, 100));
       longName = paxPath = undefined;

@@ -215,6 +215,27 @@ describe('archives are opened', () => {
     expect(scan('fake.jar', zip).findings.map((x) => x.file)).toEqual(['fake.jar!hidden.env']);
   });
 
+  it('zip64 (more than 65,535 entries) after other data, and bytes after the end record, are read right', () => {
+    const t = f.ntn();
+    const members: Record<string, string> = Object.fromEntries(Array.from({ length: 66_000 }, (_, i) => [`m/${i}.txt`, `${i}`]));
+    members['m/last.env'] = `T=${t}\n`;
+    const big = Buffer.concat([Buffer.from('#!/usr/bin/env python3\n'), makeZip(members, 'stored')]);
+    const r = scan('app.pyz', big);
+    expect(r.unreadable).toBeUndefined();
+    expect(r.members).toBe(66_001);
+    expect(r.findings.map((x) => x.file)).toEqual(['app.pyz!m/last.env']);
+    const trailer = Buffer.concat([makeZip({ 'x.env': `T=${t}\n` }), Buffer.from('Hello, world!\n')]);
+    expect(scan('t.zip', trailer).findings.map((x) => x.file)).toEqual(['t.zip!x.env']);
+  }, 60_000);
+
+  it('a fake empty end record at the very end cannot hide the members', () => {
+    const t = f.ntn();
+    const fake = Buffer.alloc(22);
+    fake.writeUInt32LE(0x06054b50, 0);
+    const zip = makeZip({ 'hidden.env': `T=${t}\n` }, 'deflated', Buffer.concat([Buffer.from('x'), fake]));
+    expect(scan('z.zip', zip).findings.map((x) => x.file)).toEqual(['z.zip!hidden.env']);
+  });
+
   it('a zip after other data (self-extracting, a zipapp) is opened from its end record', () => {
     const t = f.ntn();
     const sfx = Buffer.concat([Buffer.from('MZ\x90\0', 'latin1'), noise(4000, 'sfx'), makeZip({ 'sfx.env': `T=${t}\n` })]);
