@@ -90,6 +90,19 @@ export function resolveConfig(opts: CommonOptions, start: string): Config | unde
   return file ? loadConfig(file) : undefined;
 }
 
+/**
+ * The path an allowlist glob sees: relative to the config file's folder, wherever the scan starts
+ * (`cd test && … dir .` must not stop matching `test/fixtures/**`, nor start matching `fixtures/**`).
+ * A path outside that folder (a --config kept elsewhere) is matched as reported, relative to the scan's base.
+ */
+function allowlistPath(cfgFile: string, base: string): (f: Finding) => string {
+  const cfgDir = dirname(resolve(cfgFile));
+  return (f) => {
+    const abs = resolve(base, f.file);
+    return relativeInside(cfgDir, abs) ?? (relative(base, abs).split(sep).join('/') || f.file);
+  };
+}
+
 export interface ScanExtra {
   stats?: Partial<ScanStats>;
   /** Where to look for `.notion-guard.toml` (the repository root, or the current directory). */
@@ -155,9 +168,25 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
   let findings =
     typeof items === 'function'
       ? await items(detector, stats, progress ? progress.tick : () => undefined, { workerInit: { ruleFiles, disabledRules, detect: detectOptions }, warn, unreadable })
-      : await scanItems(items, detector, stats, { warn, unreadable, ...(progress ? { onItem: progress.tick } : {}) });
+      : // Recorded in stats, named below (after the allowlist has had its say).
+        await scanItems(items, detector, stats, { warn, unreadable: () => undefined, ...(progress ? { onItem: progress.tick } : {}) });
   progress?.done();
-  // What the scan recorded without telling (inside an item: an archive member cut off) is named now.
+  // What the scan recorded without telling (an archive member cut off, a file a worker could not
+  // read) is named now, unless its file is on the config's allowlist of paths: a repository of
+  // archive fixtures (encrypted, damaged, 7z) can accept those files, and the summary counts them.
+  let unreadableAllowed = 0;
+  if (cfg && cfg.allowlist.paths.length > 0 && stats.unreadable?.some((m) => !toldOf.has(m))) {
+    const { applyAllowlist } = await import('./filters/allowlist.js');
+    const globPath = allowlistPath(cfg.file, extra.pathBase ?? process.cwd());
+    const untold = stats.unreadable.filter((m) => !toldOf.has(m));
+    // The file before the first `!` or `: ` (a name holding either is then not matched: it stays named).
+    const asFinding = (m: string): Finding => ({ ruleId: '', file: /^cannot (?:scan|open|read) (.+?)(?:!|: )/.exec(m)?.[1] ?? '\0', line: 0, column: 0, secret: '', fingerprint: '' });
+    const fakes = untold.map(asFinding);
+    const kept = new Set(applyAllowlist(fakes, { ...cfg.allowlist, regexes: [], stopwords: [] }, cfg.file, undefined, globPath));
+    const allowed = new Set(untold.filter((_, i) => !kept.has(fakes[i]!)));
+    unreadableAllowed = allowed.size;
+    stats.unreadable = stats.unreadable.filter((m) => !allowed.has(m));
+  }
   for (const m of stats.unreadable ?? []) if (!toldOf.has(m)) unreadable(m);
   const notRead = stats.unreadable?.length ?? 0;
   if (notRead > MAX_NAMED) io.stderr(`notion-guard: error: … and ${notRead - MAX_NAMED} more could not be read\n`);
@@ -174,13 +203,7 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     // Globs are relative to the config file's folder, wherever the scan starts (`cd test && … dir .`
     // must not stop matching `test/fixtures/**`, nor start matching `fixtures/**`). A path outside
     // that folder (a --config kept elsewhere) is matched as reported, relative to the scan's base.
-    const cfgDir = dirname(resolve(cfg.file));
-    const base = extra.pathBase ?? process.cwd();
-    const globPath = (f: Finding): string => {
-      const abs = resolve(base, f.file);
-      return relativeInside(cfgDir, abs) ?? (relative(base, abs).split(sep).join('/') || f.file);
-    };
-    findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file, undefined, globPath));
+    findings = hide('allowlist', applyAllowlist(findings, cfg.allowlist, cfg.file, undefined, allowlistPath(cfg.file, extra.pathBase ?? process.cwd())));
   }
   if (opts.baselineCreate) {
     const { renderBaseline, loadBaselineEntries } = await import('./filters/baseline.js');
@@ -197,7 +220,8 @@ export async function scanAndReport(mode: ScanMode, items: AsyncIterable<SourceI
     const folder = dirname(resolve(baselineFile));
     findings = hide('baseline', findings.filter((f) => !baselineKeys(f, pathBase, folder).some((k) => known.has(k))));
   }
-  if (hidden.allowComment + hidden.allowlist + hidden.baseline > 0) stats.hidden = hidden;
+  if (unreadableAllowed > 0) stats.hidden = { ...hidden, unreadable: unreadableAllowed };
+  else if (hidden.allowComment + hidden.allowlist + hidden.baseline > 0) stats.hidden = hidden;
   if (opts.verify && findings.length > 0) {
     // Loaded only when asked: without --verify no network code is even imported.
     const { verifyTokens } = await import('./verify/index.js');

@@ -144,7 +144,8 @@ export interface ScanStats {
   /** What was in scope but could not be read, named: the scan then cannot exit 0. */
   unreadable?: string[];
   /** Findings hidden by each kind of suppression (present when any was). */
-  hidden?: { allowComment: number; allowlist: number; baseline: number };
+  /** `unreadable`: items that could not be scanned (an encrypted member, a 7z file) in allowlisted paths. */
+  hidden?: { allowComment: number; allowlist: number; baseline: number; unreadable?: number };
 }
 
 /** `push`: git's pre-push hook (the developer's side); `receive`: a server's pre-receive hook. */

@@ -37,12 +37,13 @@ export function dirScan(operands: readonly string[], opts: DirectoryOptions & { 
         yield diskItem(r.value);
       }
     }
-    const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: ctx.unreadable, onItem, concurrency: 1 });
+    // What cannot be read is recorded in stats and named by the runner afterwards (its allowlist may accept it).
+    const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: () => undefined, onItem, concurrency: 1 });
     if (exhausted || !opts.parallel) return sortFindings([...findings, ...inNames]);
     const rest = (function* () {
       for (const f of files) yield [f.display, f.file] as [string, string | Buffer];
     })();
-    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats, ctx.unreadable)), ...inNames);
+    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats)), ...inNames);
     return sortFindings(findings);
   };
 }

@@ -30,7 +30,6 @@ export async function scanFilesInWorkers(
   files: Iterator<[string, string | Buffer]>,
   init: WorkerInit,
   stats: ScanStats,
-  unreadable: (m: string) => void,
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   let nextId = 0;
@@ -60,7 +59,8 @@ export async function scanFilesInWorkers(
               stats.bytes += r.bytes;
               if (r.binaryFiles) stats.binaryFiles = (stats.binaryFiles ?? 0) + r.binaryFiles;
               if (r.members) stats.archiveMembers = (stats.archiveMembers ?? 0) + r.members;
-              for (const m of r.unreadable) noteUnreadable(stats, m, unreadable);
+              // Named by the runner after the scan (the config's allowlist may accept them).
+              for (const m of r.unreadable) noteUnreadable(stats, m);
               feed();
             });
             w.on('error', reject);

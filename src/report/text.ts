@@ -117,7 +117,9 @@ export function describeHidden(h: NonNullable<ScanResult['stats']['hidden']>): s
     [h.allowlist, 'the config allowlist'],
     [h.baseline, 'the baseline'],
   ].filter(([n]) => (n as number) > 0) as [number, string][];
-  return by.map(([n, what], i) => `${n} ${i === 0 ? 'hidden ' : ''}by ${what}`).join(', ');
+  const text = by.map(([n, what], i) => `${n} ${i === 0 ? 'hidden ' : ''}by ${what}`).join(', ');
+  const unopened = h.unreadable ? `${plural(h.unreadable, 'item')} not scanned in allowlisted paths` : '';
+  return [text, unopened].filter(Boolean).join(', ');
 }
 
 export function plural(n: number, word: string): string {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { TokenFactory } from '../helpers/tokens.js';
-import { gz, makeTar, makeZeroBomb, makeZip } from '../helpers/archives.js';
+import { gz, makeTar, makeZeroBomb, makeZip, xz } from '../helpers/archives.js';
 
 const f = new TokenFactory(2027);
 type J = { findings: { file: string; line: number; column: number; binary?: boolean; offset?: number; commit?: { sha: string } }[]; stats: Record<string, number> };
@@ -81,6 +81,33 @@ describe('hostile archives', () => {
       expect(runCli(['dir', 'names.zip'], { cwd: d.path }).stdout).not.toContain(named);
     } finally {
       d.cleanup();
+    }
+  });
+});
+
+describe('fixtures that cannot be opened can be accepted by path, visibly', () => {
+  it('an xz file and a bzip2 zip member under an allowlisted folder: exit 0, counted; elsewhere still named', () => {
+    const r = new TestRepo();
+    try {
+      r.commit('fixtures', {
+        'fixtures/data.tar.xz': xz('payload'),
+        'fixtures/odd.zip': makeZip({ 'a.txt': 'x\n' }, 'bzip2'),
+        'README.md': 'x\n',
+      });
+      expect(runCli(['history'], { cwd: r.path }).code).toBe(2);
+      expect(runCli(['dir', '.'], { cwd: r.path }).code).toBe(2);
+      r.commit('accept', { '.notion-guard.toml': '[allowlist]\npaths = ["fixtures/**"]\n' });
+      const h = runCli(['history', '--no-color'], { cwd: r.path });
+      expect(h.code, h.stdout + h.stderr).toBe(0);
+      expect(h.stdout).toContain('2 items not scanned in allowlisted paths');
+      expect(h.stderr).toBe('');
+      const d = runCli(['dir', '.', '--format', 'json'], { cwd: r.path });
+      expect(d.code).toBe(0);
+      expect(JSON.parse(d.stdout).stats.hidden).toMatchObject({ unreadable: 2 });
+      r.write('other/x.tar.xz', xz('y'));
+      expect(runCli(['dir', '.'], { cwd: r.path }).code).toBe(2);
+    } finally {
+      r.cleanup();
     }
   });
 });
