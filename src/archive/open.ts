@@ -8,7 +8,12 @@
  * central directory (the authoritative list; a local header can lie or hide behind a data
  * descriptor). Members are decompressed with a hard output limit, so a bomb costs at most the cap.
  */
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+type Zlib = typeof import('node:zlib');
+let zlibLib: Zlib | undefined;
+/** zlib, loaded when an archive is first opened: the pre-commit hook's start-up does not pay for it. */
+const zlib = (): Zlib => (zlibLib ??= createRequire(import.meta.url)('node:zlib') as Zlib);
 
 export type ArchiveKind = 'zip' | 'gzip' | 'tar';
 
@@ -107,7 +112,7 @@ function cutOff(name: string, limit: number, budget: ArchiveBudget): Unopened {
 }
 
 /** zlib with an output cap: the expanded bytes, or undefined when the cap was hit. */
-function inflateCapped(fn: typeof inflateRawSync, input: Buffer, limit: number): Buffer | undefined {
+function inflateCapped(fn: Zlib['inflateRawSync'], input: Buffer, limit: number): Buffer | undefined {
   try {
     return fn(input, { maxOutputLength: Math.max(1, limit) });
   } catch (e) {
@@ -136,7 +141,7 @@ function openGzip(data: Buffer, name: string, budget: ArchiveBudget, onMember: O
   const limit = room(budget, data.length);
   let expanded: Buffer | undefined;
   try {
-    expanded = inflateCapped(gunzipSync as typeof inflateRawSync, data, limit + 1);
+    expanded = inflateCapped(zlib().gunzipSync, data, limit + 1);
   } catch (e) {
     out.unopened.push({ name: member, reason: `cannot decompress: ${zlibReason(e)}` });
     return out;
@@ -235,7 +240,7 @@ function openZip(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opene
     } else if (method === 8) {
       let expanded: Buffer | undefined;
       try {
-        expanded = inflateCapped(inflateRawSync, raw, limit + 1);
+        expanded = inflateCapped(zlib().inflateRawSync, raw, limit + 1);
       } catch (e) {
         out.unopened.push({ name, reason: `cannot decompress: ${zlibReason(e)}` });
         continue;
@@ -245,7 +250,6 @@ function openZip(data: Buffer, budget: ArchiveBudget, onMember: OnMember): Opene
     } else {
       out.unopened.push({ name, reason: `compression method ${method} is not supported (only stored and deflate)` });
     }
-    void usize;
   }
   return out;
 }

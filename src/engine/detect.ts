@@ -7,7 +7,7 @@
  */
 import type { Candidate } from '../types.js';
 import { leftBoundaryOk, rightBoundaryOk, type GluedToken } from './boundary.js';
-import { runLength, type ByteClass } from './charset.js';
+import { BASE64, inClass, runLength, type ByteClass } from './charset.js';
 import { rejectReason, type RandomnessPolicy } from './randomness.js';
 import { findSplitToken } from './split.js';
 import { findEncodedTokens } from './decode.js';
@@ -18,11 +18,7 @@ const GLUED_MAX = 32;
 /** Base64/base64url/hex characters running from `from` backwards (-1) or forwards (1), up to GLUED_MAX. */
 function blobRun(text: string, from: number, dir: -1 | 1): number {
   let n = 0;
-  for (let i = dir < 0 ? from - 1 : from; i >= 0 && i < text.length && n < GLUED_MAX; i += dir, n++) {
-    const c = text.charCodeAt(i);
-    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95;
-    if (!ok) break;
-  }
+  for (let i = dir < 0 ? from - 1 : from; n < GLUED_MAX && inClass(BASE64, text, i); i += dir) n++;
   return n;
 }
 
