@@ -68,6 +68,11 @@ function prefilter(detector: Detector, depth: number): Prefilter {
   return p;
 }
 
+/** Every fragment the encoded search starts at, for `depth` layers (the byte prefilter's literals). */
+export function encodedLiterals(detector: Detector, depth: number): string[] {
+  return depth > 0 ? [...new Set(prefilter(detector, depth).levels.flatMap((l) => l.fragments))] : [];
+}
+
 /** Encoded tokens in `text`, up to `depth` layers of base64. Offsets point at the encoded run. */
 export function findEncodedTokens(text: string, detector: Detector, depth: number): Candidate[] {
   const out: Candidate[] = [];

@@ -10,7 +10,8 @@ import { leftBoundaryOk, rightBoundaryOk, type GluedToken } from './boundary.js'
 import { BASE64, inClass, runLength, type ByteClass } from './charset.js';
 import { rejectReason, type RandomnessPolicy } from './randomness.js';
 import { findSplitToken } from './split.js';
-import { findEncodedTokens } from './decode.js';
+import { encodedLiterals, findEncodedTokens } from './decode.js';
+import { BytePrefilter } from './prefilter.js';
 
 /** In binary content, more blob characters than this glued on either side means a blob, not a value. */
 const GLUED_MAX = 32;
@@ -66,6 +67,20 @@ export class Detector {
     // Longest first, so a prefix that extends another is not shadowed at the same position.
     this.prefixSearch = new RegExp([...new Set(this.prefixes)].sort((x, y) => y.length - x.length).map(literal).join('|'), 'g');
     this.glued = rules.filter((r) => r.minBodyLength === r.bodyLength).map((r) => ({ prefix: r.prefix, bodyLength: r.bodyLength }));
+  }
+
+  private bytePrefilter: BytePrefilter | undefined;
+
+  /**
+   * False only when `detect` and `detectBinary` would find nothing in these bytes: callers skip the
+   * latin1 conversion and the detector for such windows, which are nearly all of them.
+   */
+  mayMatch(bytes: Uint8Array): boolean {
+    if (!this.bytePrefilter) {
+      const encoded = encodedLiterals(this, this.options.decodeDepth);
+      this.bytePrefilter = new BytePrefilter([...this.prefixes, ...encoded], encoded);
+    }
+    return this.bytePrefilter.mayMatch(bytes);
   }
 
   /** All candidates in `text` (a latin1 string: one char per byte), plain, split and encoded. */

@@ -8,6 +8,7 @@
  * committed by exactly one window, the one whose committed region holds its anchor, so a token
  * across a piece boundary is found exactly once.
  */
+import { isAscii } from 'node:buffer';
 import type { Candidate, LineMask } from '../types.js';
 import { Detector } from './detect.js';
 
@@ -74,14 +75,19 @@ export class StreamScanner {
     this.partsBytes = 0;
     const limit = final ? win.length : win.length - HOLD; // relative commit limit
     const from = this.committed - this.base; // relative start of the uncommitted region
-    const text = win.toString('latin1');
-    const all = this.binary ? this.detector.detectBinary(text) : this.detector.detect(text);
+    // Nearly every window holds no literal a token could start at: no string, no regex for those.
+    const all = !this.detector.mayMatch(win) ? [] : this.binary ? this.detector.detectBinary(win.toString('latin1')) : this.detector.detect(win.toString('latin1'));
     const found = all.filter((c) => c.anchor >= from && c.anchor < limit).sort((a, b) => a.offset - b.offset || a.anchor - b.anchor);
     const cursor = { pos: from, line: this.line };
     const out = found.map((c) => this.position(win, from, cursor, c, all));
     // At the end there is no next window to keep counting for.
     if (!final) this.advance(win, from, limit);
     this.committed = this.base + limit;
+    if (final) {
+      // Nothing follows: keep no copy of the window.
+      this.pending = Buffer.alloc(0);
+      return out;
+    }
     const keepFrom = Math.max(0, limit - KEEP);
     // Copy so the big window can be collected.
     this.pending = Buffer.from(win.subarray(keepFrom));
@@ -156,6 +162,8 @@ export class StreamScanner {
  */
 function countCodePoints(win: Buffer, from: number, to: number): number {
   if (to <= from) return 0;
+  // Minified bundles put megabytes on one line, nearly always ASCII: simdutf says so at memory speed.
+  if (isAscii(win.subarray(from, to))) return to - from;
   const text = win.toString('latin1', from, to);
   const re = /[\x80-\xbf]/g;
   let continuation = 0;
