@@ -69,8 +69,11 @@ if (want('dir')) {
 const mb = tree.bytes / 1e6;
 const ngDir = bench('notion-guard dir', `${NODE} ${CLI} dir --no-config . > /dev/null`, tree.dir);
 const rg = bench("rg -uu 'ntn_…|secret_…'", `rg -uu --no-messages -e 'ntn_[A-Za-z0-9]{46}|secret_[A-Za-z0-9]{43}' . > /dev/null`, tree.dir);
+// -uuu also searches binary files, as notion-guard does (binary content and archive members).
+const rgBin = bench("rg -uuu 'ntn_…|secret_…'", `rg -uuu --no-messages -e 'ntn_[A-Za-z0-9]{46}|secret_[A-Za-z0-9]{43}' . > /dev/null`, tree.dir);
 const cat = bench('cat every file', `find . -type f -print0 | xargs -0 cat > /dev/null`, tree.dir);
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, rg, `${(mb / ngDir.secs).toFixed(0)} MB/s`);
+row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, rgBin);
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, cat);
 checks.push(['dir', foundAll(['dir', '.'], tree.dir, tree.planted)]);
 }

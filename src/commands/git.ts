@@ -2,11 +2,13 @@
 import { NotionGuardError } from '../errors.js';
 import { gitText } from '../git/exec.js';
 import { attributeFindings } from '../git/attribute.js';
-import { hasHead, isShallow, openRepo, openRepoForHistory, workTreeTop } from '../git/repo.js';
+import { assertFolder, isShallow, openRepo, openRepoForHistory, workTreeTop, type Repo } from '../git/repo.js';
+import { CatFile } from '../git/cat-file.js';
 import { scanHistory } from '../sources/history.js';
 import { scanStaged } from '../sources/staged.js';
-import { stagedEntries } from '../git/diff.js';
+import { stagedEntries, type StagedEntry } from '../git/diff.js';
 import { findCommitted } from '../git/committed.js';
+import { warmShippedRules } from '../rules/load.js';
 import { scanAndReport, type CommonOptions, type PushScan, type RunIO, type StagedFacts } from '../run.js';
 import { noteUnreadable, sortFindings } from '../scan.js';
 import { sanitize } from '../report/sanitize.js';
@@ -19,18 +21,36 @@ export interface GitCommandOptions extends CommonOptions {
 
 export async function runStaged(opts: GitCommandOptions, io: RunIO): Promise<number> {
   const cwd = opts.repo ?? process.cwd();
+  // First, before any git is spawned there: a missing folder or a file reads best as itself.
+  assertFolder(cwd);
   // Start the diffs while the repository is being checked: the hook's time is mostly spawning git.
   const listed = stagedEntries({ cwd, top: cwd });
   listed.catch(() => undefined); // reported below, after the clearer "not a repository" check
-  const repo = await openRepo(cwd);
+  const opening = openRepo(cwd);
+  opening.catch(() => undefined); // awaited just below
+  // The reader of the staged blobs starts now too: git's start-up overlaps the diff's.
+  const cat = new CatFile(cwd);
+  let catTaken = false;
+  try {
+    warmShippedRules();
+    const repo = await opening;
+    return await scanStagedAndReport(repo, listed, opts, io, () => ((catTaken = true), cat));
+  } finally {
+    if (!catTaken) await cat.end().catch(() => undefined);
+  }
+}
+
+async function scanStagedAndReport(repo: Repo, listed: Promise<StagedEntry[]>, opts: GitCommandOptions, io: RunIO, takeCat: () => CatFile): Promise<number> {
   const facts: StagedFacts = { committed: new Map() };
   const scan: PushScan = async (detector, stats, _onItem, ctx) => {
-    const found = sortFindings(await scanStaged(repo, listed, detector, stats, ctx.unreadable));
+    const found = sortFindings(await scanStaged(repo, listed, detector, stats, ctx.unreadable, takeCat()));
     // Only a blocked commit pays for these (the hook's clean path spawns no more git): is there a
     // HEAD yet, and is any token already in history (committed with --no-verify earlier)?
     if (found.length > 0) {
-      facts.hasHead = await hasHead(repo);
-      if (facts.hasHead) facts.committed = await findCommitted(repo, found);
+      facts.hasHead = repo.head !== undefined;
+      // Only a path HEAD has can hold a token committed there (a new or renamed one cannot: committed.ts).
+      const inHead = new Set((await listed).filter((e) => e.status === 'M' || e.status.startsWith('T')).map((e) => e.path));
+      if (facts.hasHead) facts.committed = await findCommitted(repo, found.filter((f) => inHead.has(f.file)), repo.head);
     }
     return found;
   };

@@ -36,10 +36,11 @@ async function introducedIn(repo: Repo, path: string, secret: string): Promise<s
 }
 
 /** For each token (by secret) already committed at one of its paths, where. Never throws: advice only. */
-export async function findCommitted(repo: Repo, found: readonly { file: string; secret: string }[]): Promise<Map<string, Committed>> {
+export async function findCommitted(repo: Repo, found: readonly { file: string; secret: string }[], knownHead?: string): Promise<Map<string, Committed>> {
   const out = new Map<string, Committed>();
+  if (found.length === 0) return out;
   try {
-    const head = await gitText(['rev-parse', 'HEAD'], { cwd: repo.cwd });
+    const head = knownHead ?? (await gitText(['rev-parse', 'HEAD'], { cwd: repo.cwd }));
     for (const f of found) {
       if (out.has(f.secret)) continue;
       const sha = await introducedIn(repo, f.file, f.secret);

@@ -1,49 +1,58 @@
 /**
- * The `dir` scan: the first files on the main thread (a small tree is done before workers could
- * even start), the rest, if any, across worker threads.
+ * The `dir` scan: the head of the walk on the main thread (a small tree is done before workers could
+ * even start), the rest across worker threads. Workers are started as soon as the tree is known not
+ * to be tiny, and take over once they are ready: their start-up overlaps the main thread's work.
  */
 import { directoryFiles, diskItem, type DirectoryOptions } from '../sources/directory.js';
 import type { PushScan } from '../run.js';
 import { noteUnreadable, scanItems, sortFindings, tokensInName } from '../scan.js';
 import type { Finding } from '../types.js';
-import { scanFilesInWorkers } from './pool.js';
+import { WorkerPool } from './pool.js';
 
-const MAIN_THREAD_FILES = 400;
-const MAIN_THREAD_BYTES = 24 * 1024 * 1024;
+/** Files walked before workers are started: below this, a tree is done faster without them. */
+const START_WORKERS_AT = 200;
 
 export function dirScan(operands: readonly string[], opts: DirectoryOptions & { parallel: boolean }): PushScan {
   return async (detector, stats, onItem, ctx) => {
     // A folder the walk cannot read is in scope and unread: the one unreadable channel, exit 2.
     const walked = directoryFiles(operands, { ...opts, warn: (m) => noteUnreadable(stats, m, ctx.unreadable) });
     const inNames: Finding[] = [];
-    const files = (function* () {
-      for (const f of walked) {
+    let count = 0;
+    const files = (async function* () {
+      for await (const f of walked) {
         inNames.push(...tokensInName(detector, f.display));
+        count++;
         yield f;
       }
     })();
-    let count = 0;
+    let pool: WorkerPool | undefined;
     let exhausted = false;
-    // The head of the walk, scanned here; stops early once the tree is known to be big.
+    // The head of the walk, scanned here until the workers can take over.
     async function* head() {
       for (;;) {
-        if (opts.parallel && (count >= MAIN_THREAD_FILES || stats.bytes >= MAIN_THREAD_BYTES)) return;
-        const r = files.next();
+        if (opts.parallel && count >= START_WORKERS_AT) pool ??= new WorkerPool(ctx.workerInit);
+        if (pool?.ready) return;
+        const r = await files.next();
         if (r.done) {
           exhausted = true;
           return;
         }
-        count++;
         yield diskItem(r.value);
       }
     }
-    // What cannot be read is recorded in stats and named by the runner afterwards (its allowlist may accept it).
-    const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: () => undefined, onItem, concurrency: 1 });
-    if (exhausted || !opts.parallel) return sortFindings([...findings, ...inNames]);
-    const rest = (function* () {
-      for (const f of files) yield [f.display, f.file] as [string, string | Buffer];
-    })();
-    findings.push(...(await scanFilesInWorkers(rest, ctx.workerInit, stats)), ...inNames);
-    return sortFindings(findings);
+    try {
+      // What cannot be read is recorded in stats and named by the runner afterwards (its allowlist may accept it).
+      const findings = await scanItems(head(), detector, stats, { warn: ctx.warn, unreadable: () => undefined, onItem, concurrency: 1 });
+      if (exhausted || !pool) return sortFindings([...findings, ...inNames]);
+      const rest = (async function* () {
+        for await (const f of files) yield [f.display, f.file] as [string, string | Buffer];
+      })();
+      const started = pool;
+      pool = undefined;
+      findings.push(...(await started.scan(rest, stats)), ...inNames);
+      return sortFindings(findings);
+    } finally {
+      await pool?.close();
+    }
   };
 }

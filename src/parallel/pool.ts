@@ -25,32 +25,70 @@ export function workerCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-/** Scan `files` ([display, path]) with workers; returns findings, adds to stats, reports warnings. */
-export async function scanFilesInWorkers(
-  files: Iterator<[string, string | Buffer]>,
-  init: WorkerInit,
-  stats: ScanStats,
-): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  let nextId = 0;
-  const take = (): [string, string | Buffer][] => {
-    const batch: [string, string | Buffer][] = [];
-    for (let r = files.next(); !r.done; r = files.next()) {
-      batch.push(r.value);
-      if (batch.length >= BATCH) break;
-    }
-    return batch;
-  };
-  const workers = Array.from({ length: workerCount() }, () => new Worker(workerFile(), { workerData: init }));
-  try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
+type FileRef = [display: string, file: string | Buffer];
+
+/**
+ * Workers started ahead of need: they load and build their detector while the main thread is
+ * still walking and scanning the head of the tree; `ready` says when the first can take work.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly booted: Promise<void>[];
+  ready = false;
+  /** A worker that failed to start or died: reported by `scan` (the scan fails, exit 2). */
+  private failure: Error | undefined;
+
+  constructor(init: WorkerInit) {
+    this.workers = Array.from({ length: workerCount() }, () => new Worker(workerFile(), { workerData: init }));
+    this.booted = this.workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const onMessage = (m: { ready?: boolean }): void => {
+            if (!m.ready) return;
+            this.ready = true;
+            w.off('message', onMessage);
+            resolve();
+          };
+          w.on('message', onMessage);
+          w.once('error', (e) => {
+            this.failure ??= e;
+            resolve();
+          });
+        }),
+    );
+  }
+
+  /** Scan `files` with the workers; returns findings, adds to stats. */
+  async scan(files: AsyncIterator<FileRef>, stats: ScanStats): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    let nextId = 0;
+    let exhausted = false;
+    // One reader of the walk at a time: batches are taken in turn.
+    let taking: Promise<unknown> = Promise.resolve();
+    const take = (): Promise<FileRef[]> => {
+      const got = taking.then(async () => {
+        const batch: FileRef[] = [];
+        while (!exhausted && batch.length < BATCH) {
+          const r = await files.next();
+          if (r.done) exhausted = true;
+          else batch.push(r.value);
+        }
+        return batch;
+      });
+      taking = got.catch(() => undefined);
+      return got;
+    };
+    try {
+      await Promise.all(
+        this.workers.map(async (w, k) => {
+          await this.booted[k];
+          if (this.failure) throw this.failure;
+          await new Promise<void>((resolve, reject) => {
             const feed = (): void => {
-              const batch = take();
-              if (batch.length === 0) return resolve();
-              w.postMessage({ id: nextId++, files: batch });
+              take().then((batch) => {
+                if (batch.length === 0) return resolve();
+                w.postMessage({ id: nextId++, files: batch });
+              }, reject);
             };
             w.on('message', (r: WorkerResult) => {
               if (r.error) return reject(new NotionGuardError('internal', r.error));
@@ -66,11 +104,16 @@ export async function scanFilesInWorkers(
             w.on('error', reject);
             w.on('exit', (code) => (code === 0 ? resolve() : reject(new NotionGuardError('internal', `a scan worker exited with ${code}`))));
             feed();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+          });
+        }),
+      );
+    } finally {
+      await this.close();
+    }
+    return findings;
   }
-  return findings;
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }

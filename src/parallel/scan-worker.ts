@@ -59,3 +59,6 @@ parentPort!.on('message', (batch: WorkerBatch) => {
   }
   parentPort!.postMessage(out);
 });
+
+// The detector is built: the pool may hand out work.
+parentPort!.postMessage({ ready: true });

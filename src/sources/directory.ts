@@ -30,8 +30,8 @@ export interface DiskFile {
   file: string | Buffer;
 }
 
-/** The files to scan, synchronously (the walk is readdir-based); errors on bad operands. */
-export function* directoryFiles(operands: readonly string[], opts: DirectoryOptions = {}): Generator<DiskFile> {
+/** The files to scan (the walk is readdir-based); errors on bad operands. */
+export async function* directoryFiles(operands: readonly string[], opts: DirectoryOptions = {}): AsyncGenerator<DiskFile> {
   // A pattern without `/` matches a name anywhere (like grep --include); one with `/`, the path.
   // (picomatch's `basename` option breaks patterns that do contain a slash, so split them.)
   const pm = (globs: readonly string[] | undefined) => {
@@ -60,7 +60,7 @@ export function* directoryFiles(operands: readonly string[], opts: DirectoryOpti
     if (!st.isDirectory()) throw new NotionGuardError('io', `not a file or directory: ${root}`);
     const prefix = displayPrefix(operand);
     const walk = walkFiles(root, { ...(excludes ? { skipDir: excludes } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
-    for (const { rel, path } of walk) {
+    for await (const { rel, path } of walk) {
       if (includes && !includes(rel)) continue;
       if (excludes && excludes(rel)) continue;
       yield { display: prefix + rel, file: path };
@@ -74,5 +74,5 @@ export function diskItem(f: DiskFile): SourceItem {
 
 /** The `dir` source as an async stream of items (the library's form; the CLI may use workers). */
 export async function* directorySource(operands: readonly string[], opts: DirectoryOptions = {}): AsyncIterable<SourceItem> {
-  for (const f of directoryFiles(operands, opts)) yield diskItem(f);
+  for await (const f of directoryFiles(operands, opts)) yield diskItem(f);
 }

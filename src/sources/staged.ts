@@ -15,14 +15,18 @@ import { noteUnreadable, recordResult, tokensInName, type ItemResult } from '../
 import type { Finding, ScanStats } from '../types.js';
 import { fileSink, keysSink } from './object-scan.js';
 
-export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, detector: Detector, stats: ScanStats, unreadable?: (m: string) => void): Promise<Finding[]> {
+/** `started`: a reader spawned ahead by the caller (its start-up overlaps the diff); ended here. */
+export async function scanStaged(repo: Repo, listed: Promise<StagedEntry[]>, detector: Detector, stats: ScanStats, unreadable?: (m: string) => void, started?: CatFile): Promise<Finding[]> {
   // Submodules (mode 160000) have no content here: their commits are scanned in their own repository.
   const entries = (await listed).filter((e) => e.mode !== '160000');
-  if (entries.length === 0) return [];
+  const cat = started ?? new CatFile(repo.cwd);
+  if (entries.length === 0) {
+    await cat.end();
+    return [];
+  }
   const findings: Finding[] = [];
   // Which lines are added matters only for the few files with a finding: compare those afterwards.
   const compare: { entry: StagedEntry; found: Finding[] }[] = [];
-  const cat = new CatFile(repo.cwd);
   for (const e of entries) {
     // A name the commit adds (a new or renamed file) is content too.
     if (e.status.startsWith('A') || e.status.startsWith('R')) for (const f of tokensInName(detector, e.path)) findings.push({ ...f, blob: e.blob });
