@@ -15,6 +15,7 @@ import type { WorkerBatch, WorkerInit, WorkerResult } from './protocol.js';
 const init = workerData as WorkerInit;
 const detector = buildDetector(loadRules(init.ruleFiles, init.disabledRules), init.detect);
 const big = Buffer.allocUnsafe(PIECE_SIZE);
+const REUSE_MIN = 512 * 1024;
 
 function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult): void {
   // A byte path arrives as a plain Uint8Array (structured clone); fs wants a Buffer.
@@ -28,8 +29,12 @@ function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult)
       for (;;) {
         const n = readSync(fd, big, 0, big.length, null);
         if (n === 0) break;
-        // The scanner keeps pieces until its next window: give it its own copy.
-        if (!s.push(Buffer.from(big.subarray(0, n)))) break;
+        // A piece this big is scanned inside push() and only copies of it are kept (ItemScanner's
+        // probe needs 8000 bytes, a window 258 KiB), so the read buffer can be reused; a short read
+        // would be held until the next one, so it gets its own copy. (A fresh MiB per piece grew a
+        // worker's memory by tens of MB before the collector caught up.)
+        const piece = n >= REUSE_MIN ? big.subarray(0, n) : Buffer.from(big.subarray(0, n));
+        if (!s.push(piece)) break;
       }
     } finally {
       closeSync(fd);

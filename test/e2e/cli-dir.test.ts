@@ -135,6 +135,20 @@ describe('dir on a big tree (worker threads)', () => {
         if (leak) tokens.push(t);
         writeFileSync(join(d.path, `pkg${i % 30}`, `file${i}.js`), `// file ${i}\nmodule.exports = ${leak ? `"${t}"` : '42'};\n`);
       }
+      // Files read in 1 MiB pieces (workers reuse their read buffer): tokens across piece boundaries.
+      const MiB = 1024 * 1024;
+      for (let k = 0; k < 6; k++) {
+        const body = Buffer.alloc(3 * MiB + 5000, 'a = b + c;\n');
+        for (const at of [MiB - 10 - k, 2 * MiB - 30 + k]) {
+          const t = f.ntn();
+          tokens.push(t);
+          body.write(` ${t} `, at - 1, 'latin1');
+        }
+        const t = f.legacy();
+        tokens.push(t);
+        body.write(` ${Buffer.from(t).toString('base64')} `, 3 * MiB - 40, 'latin1');
+        writeFileSync(join(d.path, `pkg${k * 5}`, `zz-big${k}.js`), body);
+      }
       const withWorkers = runCli(['dir', '.', '--format', 'json', '--show-secrets'], { cwd: d.path });
       const without = runCli(['dir', '.', '--format', 'json', '--show-secrets'], { cwd: d.path, env: { NOTION_GUARD_WORKERS: '0' } });
       expect(withWorkers.code).toBe(1);
@@ -142,8 +156,8 @@ describe('dir on a big tree (worker threads)', () => {
       const b = JSON.parse(without.stdout);
       expect(a.findings.map((x: { secret: string }) => x.secret).sort()).toEqual([...tokens].sort());
       expect(a.findings).toEqual(b.findings);
-      expect(a.stats.files).toBe(900);
-      expect(a.findings[0].file).toMatch(/^\.\/pkg\d+\/file\d+\.js$/);
+      expect(a.stats.files).toBe(906);
+      expect(a.findings[0].file).toMatch(/^\.\/pkg\d+\/(file\d+|zz-big\d)\.js$/);
     } finally {
       d.cleanup();
     }
