@@ -83,7 +83,7 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
     const notice = (m: string): void => {
       if (!opts.quiet) io.stderr(`notion-guard: ${sanitize(redactText(m, [], opts.showSecrets))}\n`);
     };
-    const r = await scanHistory(repo, revs, detector, stats, { onBlob, unreadable: ctx.unreadable, notice, ...(opts.noFetch ? { noFetch: true } : {}) });
+    const r = await scanHistory(repo, revs, detector, stats, { onBlob, unreadable: ctx.unreadable, notice, workerInit: ctx.workerInit, ...(opts.noFetch ? { noFetch: true } : {}) });
     const { findings, missingPaths } = await attributeFindings(repo, revs, r.findings, r.missing);
     const partial = opts.noFetch && r.promisor !== undefined;
     for (const id of r.missing) {

@@ -70,6 +70,15 @@ export class CatFile {
     });
   }
 
+  /** Stop reading git's answers for a while (their consumer is behind); git then waits on the pipe. */
+  pause(): void {
+    this.child.stdout.pause();
+  }
+
+  resume(): void {
+    this.child.stdout.resume();
+  }
+
   /** No more requests: resolves once every answer has been delivered. */
   end(): Promise<void> {
     this.child.stdin.end();

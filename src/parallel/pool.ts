@@ -14,14 +14,17 @@ import { noteUnreadable } from '../scan.js';
 
 const BATCH = 64;
 
-function workerFile(): string {
+export function workerFile(): string {
   // The bundled CLI ships its own copy of the worker, the GitHub Action's bundle another (a checkout
   // with no dist/); the library uses tsc's.
   const candidates = [join(PACKAGE_ROOT, 'dist', 'bin', 'parallel', 'scan-worker.js'), join(PACKAGE_ROOT, 'action', 'scan-worker.mjs')];
   return candidates.find((f) => existsSync(f)) ?? join(PACKAGE_ROOT, 'dist', 'parallel', 'scan-worker.js');
 }
 
+/** One per core, at most 4; NOTION_GUARD_WORKERS=N sets N (0 turns workers off: see commands/dir.ts). */
 export function workerCount(): number {
+  const set = process.env.NOTION_GUARD_WORKERS;
+  if (set !== undefined && /^[1-9]\d*$/.test(set)) return Math.min(8, Number(set));
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 

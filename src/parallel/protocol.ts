@@ -14,6 +14,13 @@ export interface WorkerBatch {
   files: [display: string, file: string | Uint8Array][];
 }
 
+/** A batch of git blobs read by the main thread: their bytes in one transferred buffer. */
+export interface WorkerBlobBatch {
+  id: number;
+  blobs: [path: string, blob: string, start: number, end: number][];
+  data: ArrayBuffer;
+}
+
 export interface WorkerResult {
   id: number;
   findings: Finding[];

@@ -10,7 +10,7 @@ import { buildDetector } from '../rules/compile.js';
 import { loadRules } from '../rules/load.js';
 import { isFsError, ItemScanner } from '../scan.js';
 import { PIECE_SIZE, readSmallFileSync } from '../sources/read-file.js';
-import type { WorkerBatch, WorkerInit, WorkerResult } from './protocol.js';
+import type { WorkerBatch, WorkerBlobBatch, WorkerInit, WorkerResult } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const detector = buildDetector(loadRules(init.ruleFiles, init.disabledRules), init.detect);
@@ -49,8 +49,30 @@ function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult)
   out.findings.push(...r.findings);
 }
 
-parentPort!.on('message', (batch: WorkerBatch) => {
+function scanBlobs(batch: WorkerBlobBatch, out: WorkerResult): void {
+  for (const [path, blob, start, end] of batch.blobs) {
+    const s = new ItemScanner({ path, blob }, detector);
+    s.push(Buffer.from(batch.data, start, end - start));
+    const r = s.end();
+    out.bytes += r.bytes;
+    out.files++;
+    if (r.binary) out.binaryFiles++;
+    out.members += r.members ?? 0;
+    out.unreadable.push(...(r.unreadable ?? []));
+    out.findings.push(...r.findings);
+  }
+}
+
+parentPort!.on('message', (batch: WorkerBatch | WorkerBlobBatch) => {
   const out: WorkerResult = { id: batch.id, findings: [], files: 0, bytes: 0, binaryFiles: 0, members: 0, unreadable: [] };
+  if ('blobs' in batch) {
+    try {
+      scanBlobs(batch, out);
+    } catch (e) {
+      out.error = `scan of a history batch failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    return parentPort!.postMessage(out);
+  }
   for (const [display, file] of batch.files) {
     try {
       scanFile(display, file, out);

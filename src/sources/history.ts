@@ -16,6 +16,8 @@ import { noteUnreadable, recordResult, tokensInName } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { ItemResult } from '../scan.js';
 import { fileSink, messageSink } from './object-scan.js';
+import { BlobOffload, historyWorkerCount } from '../parallel/blob-offload.js';
+import type { WorkerInit } from '../parallel/protocol.js';
 
 export interface HistoryScanOptions {
   onBlob?: () => void;
@@ -27,7 +29,12 @@ export interface HistoryScanOptions {
   notice?: (message: string) => void;
   /** Add the commits listed to stats.commits (when the caller has not counted them already). */
   countCommits?: boolean;
+  /** Scan blobs in worker threads too, once there are enough of them (see parallel/blob-offload.ts). */
+  workerInit?: WorkerInit;
 }
+
+/** Blobs read before workers are started: a small push or history is done faster without them. */
+const OFFLOAD_AFTER = 200;
 
 export interface HistoryScan {
   findings: Finding[];
@@ -54,12 +61,18 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
     findings.push(...r.findings);
     opts.onBlob?.();
   };
+  let offload: BlobOffload | undefined;
+  let blobs = 0;
+  const cat = new CatFile(repo.cwd);
   const objectSink = (id: string, path: string): ObjectSink => {
     // What rev-list lists with a path is a blob, or an annotated tag (listed under its name).
     let inner: ObjectSink | undefined;
     return {
       start: (type, size) => {
-        inner = type === 'blob' ? fileSink(path, id, detector, fileDone, () => missing.push(id)) : messageSink(detector, (r, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
+        if (type === 'blob') {
+          if (opts.workerInit && ++blobs === OFFLOAD_AFTER && historyWorkerCount() > 0) offload = new BlobOffload(opts.workerInit, stats, findings, { pause: () => cat.pause(), resume: () => cat.resume(), ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
+          inner = offload?.sink(path, id, size) ?? fileSink(path, id, detector, fileDone, () => missing.push(id));
+        } else inner = messageSink(detector, (r, tagged) => messageDone(r, tagged ?? id), () => missing.push(id));
         inner.start(type, size);
       },
       data: (p) => inner!.data(p),
@@ -79,7 +92,6 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
     return out;
   })();
   lost.catch(() => undefined);
-  const cat = new CatFile(repo.cwd);
   const absent = new Set<string>();
   const seen = new Set<string>();
   // A file or folder name is content too: `ntn_….txt` committed is a leak in every listing.
@@ -110,7 +122,13 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
       if (!cat.request(c, sink)) await cat.writable();
     }
   }
-  await cat.end();
+  try {
+    await cat.end();
+  } catch (e) {
+    await offload?.close();
+    throw e;
+  }
+  await offload?.finish();
 
   for (const id of await lost) {
     if (!absent.has(id)) noteUnreadable(stats, `cannot read object ${id} (a tree or commit): missing from the repository, so the files under it were not scanned`, opts.unreadable);

@@ -130,6 +130,34 @@ describe('notion-guard history', () => {
   });
 });
 
+describe('history with scan workers (NOTION_GUARD_WORKERS)', () => {
+  it('finds and attributes the same tokens as the main thread alone, big blobs and archives included', () => {
+    const r = repo();
+    const tokens: string[] = [];
+    // The oldest commits hold the tokens: rev-list lists the newest first, so by the time their
+    // blobs come the worker has started (the 3,000 files after them keep the main thread busy).
+    for (let k = 0; k < 12; k++) {
+      const t = k % 3 === 0 ? f.legacy() : f.ntn();
+      tokens.push(t);
+      const big = k === 4 ? 'x = 1;\n'.repeat(800_000) : ''; // past the batch limit: scanned in place
+      r.commit(`change ${k}`, { [`src/m${k * 7}.js`]: `${big}// change ${k}\nconst key = "${k % 2 ? b64(t) : t}";\n` });
+    }
+    const files: Record<string, string | Buffer> = {};
+    for (let i = 0; i < 3000; i++) files[`lib/m${i}.js`] = `// module ${i}\n${'export const value = 12345;\n'.repeat(60)}`;
+    r.commit('many files', files);
+    const one = history(r, [], r.path);
+    const withWorker = runCli(['history', '--format', 'json', '--show-secrets'], { cwd: r.path, env: { NOTION_GUARD_WORKERS: '1' } });
+    const without = runCli(['history', '--format', 'json', '--show-secrets'], { cwd: r.path, env: { NOTION_GUARD_WORKERS: '0' } });
+    expect(withWorker.code).toBe(1);
+    const a = JSON.parse(withWorker.stdout);
+    const b = JSON.parse(without.stdout);
+    expect(a.findings.map((x: F) => x.secret).sort()).toEqual([...tokens].sort());
+    expect(a.findings).toEqual(b.findings);
+    expect(a.findings).toEqual(JSON.parse(one.stdout).findings);
+    expect({ ...a.stats, durationMs: 0 }).toEqual({ ...b.stats, durationMs: 0 });
+  });
+});
+
 describe('history progress', () => {
   it('draws a progress line on a TTY stderr, and nothing on stderr otherwise', () => {
     const r = repo();
