@@ -77,8 +77,7 @@ export class Detector {
    */
   mayMatch(bytes: Uint8Array): boolean {
     if (!this.bytePrefilter) {
-      const encoded = encodedLiterals(this, this.options.decodeDepth);
-      this.bytePrefilter = new BytePrefilter([...this.prefixes, ...encoded], encoded);
+      this.bytePrefilter = new BytePrefilter([...this.prefixes, ...encodedLiterals(this, this.options.decodeDepth)]);
     }
     return this.bytePrefilter.mayMatch(bytes);
   }

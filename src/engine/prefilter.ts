@@ -4,16 +4,16 @@
  * detector (about 80% of a scan's time, measured on the bench's node_modules tree) are skipped.
  *
  * Every detector result starts at a literal: a rule prefix (plain and split tokens) or a fragment of
- * its base64 encoding (encoded tokens); or at the join of a wrapped base64 block, where a fragment
- * may be cut in two. So the window is let through when one of those literals occurs in it, or when
- * it holds a long base64 run ending at a line break that the next line continues. Anything more
- * precise is the detector's job; this only has to never say no when the detector would say yes
- * (test/unit/prefilter.test.ts checks that against the detector itself).
+ * its base64 encoding (encoded tokens), possibly cut in two by the line break of a wrapped base64
+ * block (decode.ts `findAcrossWraps`). So the window is let through when one of those literals occurs
+ * in it, a line break (`\r?\n` and indentation) allowed on either side of any of its characters.
+ * Anything more precise is the detector's job; this only has to never say no when the detector would
+ * say yes (test/unit/prefilter.test.ts checks that against the detector itself).
  *
- * Literals are found with `Buffer#indexOf(byte)` (memchr) on one rare byte of each, then compared
- * in full. The anchors are chosen to cover every literal with few, rare bytes.
+ * Literals are found with `Buffer#indexOf(byte)` (memchr) on one rare byte of each, then compared in
+ * full around it. A literal cut by a wrap still has that byte on one side of the cut, so wrapped
+ * blocks need no pass of their own (an earlier sampling pass for them cost a third of the filter).
  */
-import { BASE64 } from './charset.js';
 
 /**
  * Bytes of source code and text, most common first (from npm packages, Python and C projects); a
@@ -36,39 +36,69 @@ interface Anchor {
   literals: { bytes: Uint8Array; at: number }[];
 }
 
-/** A base64 run at least this long, ending a line, may be the first line of a wrapped block. */
-const WRAP_RUN = 60;
-
 export class BytePrefilter {
   private readonly anchors: Anchor[];
-  /** The literals a wrapped base64 block may cut in two (none: no encoded search). */
-  private readonly wrapLiterals: Uint8Array[];
 
-  /** `literals`: every string a detector result starts at; `wrapped`: those of the encoded search. */
-  constructor(literals: readonly string[], wrapped: readonly string[]) {
+  /** `literals`: every string a detector result starts at. */
+  constructor(literals: readonly string[]) {
     this.anchors = chooseAnchors([...new Set(literals)].filter((l) => l.length > 0));
-    this.wrapLiterals = wrapped.map((l) => Buffer.from(l, 'latin1'));
   }
 
   /** False only when the detector would find nothing in `buf`. */
   mayMatch(buf: Uint8Array): boolean {
-    for (const a of this.anchors) if (this.anchorHit(buf, a)) return true;
-    return this.wrapLiterals.length > 0 && hasWrappedFragment(buf, this.wrapLiterals);
-  }
-
-  private anchorHit(buf: Uint8Array, a: Anchor): boolean {
-    const b = buf as Buffer;
-    for (let i = b.indexOf(a.byte); i !== -1; i = b.indexOf(a.byte, i + 1)) {
-      for (const { bytes, at } of a.literals) {
-        const s = i - at;
-        if (s < 0 || s + bytes.length > b.length) continue;
-        let k = 0;
-        while (k < bytes.length && b[s + k] === bytes[k]) k++;
-        if (k === bytes.length) return true;
-      }
-    }
+    for (const a of this.anchors) if (anchorHit(buf as Buffer, a)) return true;
     return false;
   }
+}
+
+function anchorHit(b: Buffer, a: Anchor): boolean {
+  for (let i = b.indexOf(a.byte); i !== -1; i = b.indexOf(a.byte, i + 1)) {
+    for (const { bytes, at } of a.literals) if (before(b, i - 1, bytes, at) && after(b, i + 1, bytes, at + 1)) return true;
+  }
+  return false;
+}
+
+const CR = 13;
+const LF = 10;
+const isIndent = (c: number | undefined): boolean => c === 32 || c === 9;
+
+/** Do bytes[0..end) match b backwards from `p` (inclusive), with at most one line break among them? */
+function before(b: Uint8Array, p: number, bytes: Uint8Array, end: number): boolean {
+  let joined = false;
+  for (let j = end - 1; j >= 0; j--) {
+    if (p >= 0 && b[p] === bytes[j]) {
+      p--;
+      continue;
+    }
+    if (joined) return false;
+    // Back over a wrap: indentation, a line feed, maybe a carriage return.
+    while (p >= 0 && isIndent(b[p])) p--;
+    if (p < 0 || b[p] !== LF) return false;
+    p--;
+    if (p >= 0 && b[p] === CR) p--;
+    joined = true;
+    j++; // compare this byte again, on the line before
+  }
+  return true;
+}
+
+/** Do bytes[from..) match b forwards from `p`, with at most one line break among them? */
+function after(b: Uint8Array, p: number, bytes: Uint8Array, from: number): boolean {
+  let joined = false;
+  for (let j = from; j < bytes.length; j++) {
+    if (p < b.length && b[p] === bytes[j]) {
+      p++;
+      continue;
+    }
+    if (joined) return false;
+    if (b[p] === CR) p++;
+    if (p >= b.length || b[p] !== LF) return false;
+    p++;
+    while (p < b.length && isIndent(b[p])) p++;
+    joined = true;
+    j--; // compare this byte again, on the next line
+  }
+  return true;
 }
 
 /** Weighted greedy set cover: each anchor byte costs a pass plus its expected hits. */
@@ -99,58 +129,3 @@ function chooseAnchors(literals: readonly string[]): Anchor[] {
   // Rarest first: a window with a real hit is usually decided by the first pass.
   return anchors.sort((x, y) => frequency(x.byte) - frequency(y.byte));
 }
-
-/**
- * Is there a line end where decode.ts's `findAcrossWraps` would look for a fragment cut by the
- * wrap, and finds one? Its line is a run of 60 to 80 base64 characters, so the run covers one of
- * every WRAP_RUN - 1 positions: only those are looked at, and a run is measured only where one of
- * them lands in it. A long run (a data: URI, a wasm or font blob in a bundle) is not walked to its
- * end: only its line end can matter, and memchr finds that.
- */
-function hasWrappedFragment(b: Uint8Array, literals: readonly Uint8Array[]): boolean {
-  const step = WRAP_RUN - 1;
-  const n = b.length;
-  for (let i = 0; i < n; ) {
-    if (BASE64[b[i]!] !== 1) {
-      i += step;
-      continue;
-    }
-    let r = i + 1;
-    const cap = i + LONG_RUN;
-    while (r < n && r < cap && BASE64[b[r]!] === 1) r++;
-    if (r === cap) {
-      const nl = (b as Buffer).indexOf(10, r);
-      if (nl === -1) return false;
-      if (cutFragmentAt(b, nl, literals)) return true;
-      // Any later line end is past this one, and a run before it holds a point of this grid.
-      i = nl + 1;
-      continue;
-    }
-    const nl = b[r] === 13 && b[r + 1] === 10 ? r + 1 : r;
-    if (b[nl] === 10 && cutFragmentAt(b, nl, literals)) return true;
-    // The next point of the grid past this run (any later run of 60 still holds one).
-    i += step * Math.ceil((r + 1 - i) / step);
-  }
-  return false;
-}
-
-/** The same test as findAcrossWraps at the line feed `nl`, with every literal. */
-function cutFragmentAt(b: Uint8Array, nl: number, literals: readonly Uint8Array[]): boolean {
-  const end = b[nl - 1] === 13 ? nl - 1 : nl;
-  let begin = end;
-  while (begin > 0 && end - begin < 80 && BASE64[b[begin - 1]!] === 1) begin--;
-  const lineLen = end - begin;
-  if (lineLen < WRAP_RUN || lineLen % 4 !== 0 || (begin > 0 && BASE64[b[begin - 1]!] === 1)) return false;
-  let next = nl + 1;
-  while (b[next] === 32 || b[next] === 9) next++;
-  if (next >= b.length || BASE64[b[next]!] !== 1) return false;
-  const tail = (b as Buffer).subarray(end - 12, end);
-  const joined = Buffer.concat([tail, (b as Buffer).subarray(next, next + 12)]);
-  for (const f of literals) {
-    for (let i = joined.indexOf(f); i !== -1; i = joined.indexOf(f, i + 1)) if (i < tail.length && i + f.length > tail.length) return true;
-  }
-  return false;
-}
-
-/** Past this many base64 characters, a run is judged at its line end alone. */
-const LONG_RUN = 128;
