@@ -41,6 +41,11 @@ export interface ItemScanOptions {
   budget?: ArchiveBudget;
   /** For a member: its path inside the top-level file (`inner/bundle.zip!app/settings.json`). */
   member?: string;
+  /**
+   * The pieces pushed stay valid and unchanged until `end()` returns (a whole file in one piece, a
+   * git stream's chunks): an archive's bytes are then kept as they are instead of copied.
+   */
+  stablePieces?: boolean;
 }
 
 /**
@@ -99,7 +104,7 @@ export class ItemScanner {
     if (a.sniff && a.bytes > SNIFF_MAX) {
       // Too big to hold just in case: keep the tail, where a zip's end record would be.
       a.tailOnly = true;
-      a.parts.push(Buffer.from(piece));
+      a.parts.push(this.keep(piece));
       let kept = a.parts.reduce((n, b) => n + b.length, 0);
       while (a.parts.length > 1 && kept - a.parts[0]!.length >= ZIP_TAIL) kept -= a.parts.shift()!.length;
       return;
@@ -109,7 +114,12 @@ export class ItemScanner {
       this.unreadable.push(`cannot open ${this.item.path}: the archive is too big to open (over ${this.budget.limits.maxInput} bytes); its members were not scanned`);
       return;
     }
-    a.parts.push(Buffer.from(piece)); // a copy: sources may reuse their read buffers
+    a.parts.push(this.keep(piece));
+  }
+
+  /** A piece to hold past this call: a copy, unless the caller keeps it intact (sources may reuse read buffers). */
+  private keep(piece: Buffer): Buffer {
+    return this.opts.stablePieces ? piece : Buffer.from(piece);
   }
 
   private begin(): boolean {
@@ -159,7 +169,7 @@ export class ItemScanner {
     // Each member is scanned as it is read and then dropped: memory holds one at a time.
     const opened = openArchive(a.kind, data, this.item.path, this.budget, (m) => {
       const member = this.opts.member ? `${this.opts.member}!${m.name}` : m.name;
-      const child = new ItemScanner({ path: `${this.item.path}!${m.name}`, ...(this.item.blob ? { blob: this.item.blob } : {}) }, this.detector, { depth: this.depth + 1, budget: this.budget, member });
+      const child = new ItemScanner({ path: `${this.item.path}!${m.name}`, ...(this.item.blob ? { blob: this.item.blob } : {}) }, this.detector, { depth: this.depth + 1, budget: this.budget, member, stablePieces: true });
       child.push(m.data);
       const r = child.end();
       members += 1 + (r.members ?? 0);
@@ -290,7 +300,8 @@ export async function scanItems(
         continue;
       }
       if (data) {
-        const s = new ItemScanner(item, detector);
+        // Scanned before the next read reuses the buffer.
+        const s = new ItemScanner(item, detector, { stablePieces: true });
         s.push(data);
         record(s.end());
         opts.onItem?.(item, data.length);

@@ -20,8 +20,9 @@ const REUSE_MIN = 512 * 1024;
 function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult): void {
   // A byte path arrives as a plain Uint8Array (structured clone); fs wants a Buffer.
   const file = typeof sent === 'string' ? sent : Buffer.from(sent.buffer, sent.byteOffset, sent.byteLength);
-  const s = new ItemScanner({ path: display }, detector);
   const small = readSmallFileSync(file);
+  // A small file is scanned whole before the next read reuses its buffer; a big one arrives in pieces.
+  const s = new ItemScanner({ path: display }, detector, { stablePieces: small !== undefined });
   if (small) s.push(small);
   else {
     const fd = openSync(file, 'r');
@@ -51,7 +52,7 @@ function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult)
 
 function scanBlobs(batch: WorkerBlobBatch, out: WorkerResult): void {
   for (const [path, blob, start, end] of batch.blobs) {
-    const s = new ItemScanner({ path, blob }, detector);
+    const s = new ItemScanner({ path, blob }, detector, { stablePieces: true });
     s.push(Buffer.from(batch.data, start, end - start));
     const r = s.end();
     out.bytes += r.bytes;

@@ -20,7 +20,8 @@ export function fileSink(path: string, blob: string, detector: Detector, done: (
   let fed = true;
   return {
     start: () => {
-      s = new ItemScanner({ path, blob }, detector);
+      // cat-file's chunks are never reused (ObjectSink.data): nothing needs copying.
+      s = new ItemScanner({ path, blob }, detector, { stablePieces: true });
     },
     data: (p) => {
       if (fed) fed = s.push(p);
