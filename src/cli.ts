@@ -52,10 +52,12 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
   if (command !== 'staged' && command !== 'history' && command !== 'dir') return undefined;
   let values: Record<string, unknown>;
   let positionals: string[];
+  let tokens: { kind: string; name?: string }[];
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals, tokens } = parseArgs({
       args: argv.slice(1),
       strict: true,
+      tokens: true,
       // staged: file names (lint-staged appends them) are accepted and ignored: the whole index is scanned.
       allowPositionals: true,
       options: {
@@ -79,6 +81,9 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     return undefined;
   }
   if (values.format !== undefined && !['text', 'json', 'sarif'].includes(values.format as string)) return undefined;
+  // A one-value flag given twice (`--config a --config b`) is a usage error: yargs says so.
+  const given = tokens.filter((t) => t.kind === 'option' && t.name !== 'include' && t.name !== 'exclude').map((t) => t.name);
+  if (new Set(given).size !== given.length) return undefined;
   // An empty value (`--repo ''`) is a usage error: yargs owns that message.
   if (Object.values(values).some((v) => v === '' || (Array.isArray(v) && v.includes('')))) return undefined;
   const a: Record<string, unknown> = {
@@ -305,11 +310,17 @@ function afterDashes(a: Record<string, unknown>): string[] {
  * value is a usage error, never "no filter" or "the default".
  */
 const POSITIONALS = new Set(['paths', 'ranges', 'tokens', 'reports', 'action', 'files', 'remote', 'url']);
-function checkValues(a: Record<string, unknown>, o: { string: string[]; array: string[] }): void {
+function checkValues(a: Record<string, unknown>, o: { string: string[]; array: string[]; key: Record<string, unknown> }): void {
   for (const key of new Set([...o.string, ...o.array])) {
     if (POSITIONALS.has(key)) continue;
     const v = a[key];
     if (v === '' || (Array.isArray(v) && (v.length === 0 || v.includes('')))) throw new UsageError(`--${key} needs a value`);
+  }
+  // yargs turns a one-value flag given twice into an array, which the commands would then ignore
+  // (`--config a --config b` scanned with no config at all): say so instead.
+  for (const key of Object.keys(o.key)) {
+    if (POSITIONALS.has(key) || o.array.includes(key) || key === '_' || key === '$0') continue;
+    if (Array.isArray(a[key])) throw new UsageError(`--${key} was given more than once`);
   }
 }
 

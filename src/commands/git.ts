@@ -48,9 +48,15 @@ async function scanStagedAndReport(repo: Repo, listed: Promise<StagedEntry[]>, o
     // HEAD yet, and is any token already in history (committed with --no-verify earlier)?
     if (found.length > 0) {
       facts.hasHead = repo.head !== undefined;
-      // Only a path HEAD has can hold a token committed there (a new or renamed one cannot: committed.ts).
-      const inHead = new Set((await listed).filter((e) => e.status === 'M' || e.status.startsWith('T')).map((e) => e.path));
-      if (facts.hasHead) facts.committed = await findCommitted(repo, found.filter((f) => inHead.has(f.file)), repo.head);
+      // Where each file was in HEAD: its own path (modified, retyped), its old one (renamed, copied);
+      // a new file was nowhere, so no token of it can be committed yet (committed.ts).
+      const inHead = new Map<string, string>();
+      for (const e of await listed) {
+        if (e.status === 'M' || e.status === 'T') inHead.set(e.path, e.path);
+        else if (e.from !== undefined) inHead.set(e.path, e.from);
+      }
+      const lookups = found.flatMap((f) => (inHead.has(f.file) ? [{ ...f, file: inHead.get(f.file)! }] : []));
+      if (facts.hasHead) facts.committed = await findCommitted(repo, lookups, repo.head);
     }
     return found;
   };

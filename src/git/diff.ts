@@ -19,6 +19,8 @@ export interface StagedEntry {
   status: string;
   /** The HEAD version to compare with, when it is a file whose lines can be compared. */
   base?: string;
+  /** For a rename or copy: the path the file had in HEAD. */
+  from?: string;
 }
 
 /** Regular files and symlinks have lines; a submodule (160000) or nothing (000000) does not. */
@@ -42,9 +44,9 @@ export async function stagedEntries(repo: Repo): Promise<StagedEntry[]> {
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(meta);
     if (!m) throw new NotionGuardError('git', 'git diff gave unexpected output');
     const status = m[5]!;
-    if (status === 'R' || status === 'C') field(); // the source path comes first
+    const from = status === 'R' || status === 'C' ? field().toString('utf8') : undefined; // the source path comes first
     const path = field().toString('utf8');
-    const entry: StagedEntry = { path, blob: m[4]!, mode: m[2]!, status };
+    const entry: StagedEntry = { path, blob: m[4]!, mode: m[2]!, status, ...(from !== undefined ? { from } : {}) };
     // A typechange from a symlink or submodule, or a new file: every line is added.
     if (status !== 'A' && HAS_LINES.test(m[1]!) && !ZERO.test(m[3]!) && !(status === 'T' && m[1] !== '100644' && m[1] !== '100755')) entry.base = m[3]!;
     entries.push(entry);

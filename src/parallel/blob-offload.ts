@@ -66,8 +66,9 @@ export class BlobOffload {
         else this.done(slot, m);
       });
       slot.worker.on('error', (e) => this.fail(e));
+      // Any exit not asked for is a failure, exit 0 included: batches it held were never answered.
       slot.worker.on('exit', (code) => {
-        if (code !== 0 && !this.closing) this.fail(new NotionGuardError('internal', `a scan worker exited with ${code}`));
+        if (!this.closing) this.fail(new NotionGuardError('internal', `a scan worker stopped (exit ${code}) before the scan was done`));
       });
       return slot;
     });

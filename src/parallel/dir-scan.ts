@@ -29,8 +29,10 @@ export function dirScan(operands: readonly string[], opts: DirectoryOptions & { 
     let exhausted = false;
     // The head of the walk, scanned here until the workers can take over.
     async function* head() {
-      for (;;) {
+      for (let n = 1; ; n++) {
         if (opts.parallel && count >= START_WORKERS_AT) pool ??= new WorkerPool(ctx.workerInit);
+        // The walk may be far ahead and reads are synchronous: let the workers' "ready" in now and then.
+        if (pool && !pool.ready && n % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
         if (pool?.ready) return;
         const r = await files.next();
         if (r.done) {

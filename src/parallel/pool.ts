@@ -57,6 +57,11 @@ export class WorkerPool {
             this.failure ??= e;
             resolve();
           });
+          // Gone before it was ready (an exit without an error event): never wait for it.
+          w.once('exit', (code) => {
+            if (!this.ready) this.failure ??= new NotionGuardError('internal', `a scan worker stopped (exit ${code}) before it was ready`);
+            resolve();
+          });
         }),
     );
   }
@@ -97,7 +102,9 @@ export class WorkerPool {
           if (this.failure) throw this.failure;
           await new Promise<void>((resolve, reject) => {
             w.on('error', reject);
-            w.on('exit', (code) => (code === 0 ? resolve() : reject(new NotionGuardError('internal', `a scan worker exited with ${code}`))));
+            // Any exit before the work is done is a failure, exit 0 included: its batches were never
+            // answered, so the files in them were not scanned (a pass would be a lie).
+            w.on('exit', (code) => reject(new NotionGuardError('internal', `a scan worker stopped (exit ${code}) before the scan was done`)));
             // Two batches queued per worker: the next is there when one is done, instead of a round
             // trip through the main thread (measured: workers idle 15% of a run waiting for work).
             let pending = 0;

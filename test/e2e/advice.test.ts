@@ -144,6 +144,28 @@ describe('a staged token that is already in history', () => {
   });
 });
 
+describe('a renamed file whose token is already in history', () => {
+  it('is looked up under the name it had in HEAD, and said to be committed', () => {
+    const r = new TestRepo();
+    try {
+      const t = f.ntn();
+      const rest = Array.from({ length: 30 }, (_, i) => `SETTING_${i}=value-${i}\n`).join('');
+      r.write('a.env', `NOTION_TOKEN=${t}\n${rest}`).git('add', '-A');
+      r.git('commit', '-qm', 'leak', '--no-verify');
+      const sha = r.git('rev-parse', '--short', 'HEAD').trim();
+      r.git('mv', 'a.env', 'b.env');
+      r.write('b.env', `export NOTION_TOKEN=${t}\n${rest}`).git('add', '-A');
+      expect(r.git('diff', '--cached', '--name-status', '-M').trim()).toMatch(/^R\d*\s+a\.env\s+b\.env$/);
+      const out = runCli(['staged', '--no-color'], { cwd: r.path });
+      expect(out.code).toBe(1);
+      expect(out.stdout).toContain(`ALREADY COMMITTED: this token is in commit ${sha} (not pushed yet)`);
+      expect(out.stdout).not.toMatch(/not committed yet/);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
 describe('the history rewrite printed for an older unpushed commit works as printed', () => {
   /** Follow the printed steps in sh, in their order, with the printed step 2 where it says. */
   function follow(r: TestRepo, out: string): void {

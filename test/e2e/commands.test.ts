@@ -103,3 +103,28 @@ describe('--repo names the real cause', () => {
     expect(notRepo.stderr).toMatch(/^notion-guard: error: not a git repository/);
   });
 });
+
+describe('a one-value flag given twice', () => {
+  it('is a usage error on every path (the fast parser and yargs), never a silent choice', () => {
+    const d = tempDir();
+    try {
+      for (const args of [
+        ['dir', '--config', '/nonexistent-a', '--config', '/nonexistent-b', '.'],
+        ['dir', '--format', 'json', '--format', 'sarif', '.'],
+        ['dir', '--output', 'a.json', '--output', 'b.json', '.'],
+        ['dir', '--repository', 'a/b', '--repository', 'c/d', '--decode-depth', '1', '.'],
+        ['staged', '--format', 'json', '--format', 'json'],
+        ['history', '--baseline', 'x.json', '--baseline', 'y.json'],
+        ['merge', '--output', 'a.json', '--output', 'b.json', 'r.json'],
+      ]) {
+        const r = runCli(args, { cwd: d.path });
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toMatch(/^notion-guard: error: --[a-z-]+ was given more than once\n$/);
+      }
+      // Flags that take many values, and repeated switches, stay fine.
+      expect(runCli(['dir', '--include', '*.js', '--include', '*.env', '--quiet', '--quiet', '.'], { cwd: d.path }).code).toBe(0);
+    } finally {
+      d.cleanup();
+    }
+  });
+});

@@ -128,6 +128,83 @@ describe('process faults', () => {
   });
 });
 
+describe('scan workers that stop', () => {
+  /** A preload that makes every worker thread do `body` when its first batch arrives. */
+  function preload(body: string): { env: Record<string, string>; log: string; cleanup: () => void } {
+    const d = tempDir('ng-preload-');
+    const file = join(d.path, 'worker.cjs');
+    const log = join(d.path, 'batches.log');
+    writeFileSync(file, `const wt = require('worker_threads');\nif (!wt.isMainThread) wt.parentPort.on('message', (m) => { require('fs').appendFileSync(${JSON.stringify(log)}, (m.blobs ? 'blobs' : 'files') + '\\n'); ${body} });\n`);
+    return { env: { NODE_OPTIONS: `--require ${file}` }, log, cleanup: d.cleanup };
+  }
+
+  function tree(files: number): { path: string; tokens: string[]; cleanup: () => void } {
+    const d = tempDir('ng-tree-');
+    const tokens: string[] = [];
+    for (let i = 0; i < files; i++) {
+      const leak = i % 500 === 499;
+      const t = leak ? f.ntn() : '';
+      if (leak) tokens.push(t);
+      mkdirSync(join(d.path, `d${i % 40}`), { recursive: true });
+      writeFileSync(join(d.path, `d${i % 40}`, `f${i}.js`), `// ${i}\n${'const x = 1;\n'.repeat(40)}${leak ? `const k = "${t}";\n` : ''}`);
+    }
+    return { ...d, tokens };
+  }
+
+  it('a dir worker exiting with 0 in the middle of the scan is exit 2, not a pass', () => {
+    const t = tree(6000);
+    const p = preload('process.exit(0);');
+    try {
+      const r = runCli(['dir', '.'], { cwd: t.path, env: p.env });
+      expect(readFileSync(p.log, 'utf8')).toContain('files');
+      oneLineError(r);
+      expect(r.stderr).toMatch(/scan worker stopped \(exit 0\)/);
+    } finally {
+      t.cleanup();
+      p.cleanup();
+    }
+  });
+
+  it('workers take over a tree whose walk runs ahead of the scan (one big folder)', () => {
+    const d = tempDir('ng-flat-');
+    const p = preload('');
+    try {
+      const tokens: string[] = [];
+      for (let i = 0; i < 12000; i++) {
+        const t = i % 3000 === 2999 ? f.ntn() : '';
+        if (t) tokens.push(t);
+        writeFileSync(join(d.path, `f${i}.txt`), `line ${i}\n${t}\n`);
+      }
+      const r = runCli(['dir', '.', '--format', 'json', '--show-secrets'], { cwd: d.path, env: p.env });
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).findings.map((x: { secret: string }) => x.secret).sort()).toEqual(tokens.sort());
+      expect(readFileSync(p.log, 'utf8')).toContain('files');
+    } finally {
+      d.cleanup();
+      p.cleanup();
+    }
+  });
+
+  it('a history worker exiting with 0 is exit 2, not a hang or a pass', () => {
+    const r = new TestRepo();
+    const p = preload('process.exit(0);');
+    try {
+      const files: Record<string, string> = { 'old.env': `T=${f.ntn()}\n` };
+      r.commit('old', files);
+      const many: Record<string, string> = {};
+      for (let i = 0; i < 1500; i++) many[`m${i}.js`] = `// ${i}\n${'const y = 2;\n'.repeat(30)}`;
+      r.commit('many', many);
+      const res = runCli(['history'], { cwd: r.path, env: { ...p.env, NOTION_GUARD_WORKERS: '1' }, timeout: 60_000 });
+      expect(readFileSync(p.log, 'utf8')).toContain('blobs');
+      oneLineError(res);
+      expect(res.stderr).toMatch(/scan worker stopped \(exit 0\)/);
+    } finally {
+      r.cleanup();
+      p.cleanup();
+    }
+  });
+});
+
 describe('bad input', () => {
   it('an unreadable file inside a tree is named, the rest scanned, and recorded so the exit cannot be 0', async () => {
     const detector = buildDetector(loadRules());
