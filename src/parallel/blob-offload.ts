@@ -15,7 +15,7 @@ import { NotionGuardError } from '../errors.js';
 import type { ObjectSink } from '../git/cat-file.js';
 import { noteUnreadable } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
-import { workerFile } from './pool.js';
+import { WORKER_LIMITS, workerFile } from './pool.js';
 import type { WorkerInit, WorkerResult } from './protocol.js';
 
 /** Blobs larger than this are not batched (the caller streams them). */
@@ -60,7 +60,7 @@ export class BlobOffload {
     count = historyWorkerCount(),
   ) {
     this.slots = Array.from({ length: count }, () => {
-      const slot: Slot = { worker: new Worker(workerFile(), { workerData: init }), ready: false, inFlight: 0 };
+      const slot: Slot = { worker: new Worker(workerFile(), { workerData: init, resourceLimits: WORKER_LIMITS }), ready: false, inFlight: 0 };
       slot.worker.on('message', (m: WorkerResult | { ready: true }) => {
         if ('ready' in m) slot.ready = true;
         else this.done(slot, m);

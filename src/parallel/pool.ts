@@ -31,6 +31,13 @@ export function workerCount(): number {
 type FileRef = [display: string, file: string | Buffer];
 
 /**
+ * A small young generation: a worker's garbage is short-lived windows and results, and the default
+ * (up to 3 x 16 MB per isolate) only raised peak RSS. Measured on the bench tree: peak RSS of `dir`
+ * 163-202 MiB -> 152-199 MiB over 8 runs, wall time unchanged.
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
+/**
  * Workers started ahead of need: they load and build their detector while the main thread is
  * still walking and scanning the head of the tree; `ready` says when the first can take work.
  */
@@ -42,7 +49,7 @@ export class WorkerPool {
   private failure: Error | undefined;
 
   constructor(init: WorkerInit) {
-    this.workers = Array.from({ length: workerCount() }, () => new Worker(workerFile(), { workerData: init }));
+    this.workers = Array.from({ length: workerCount() }, () => new Worker(workerFile(), { workerData: init, resourceLimits: WORKER_LIMITS }));
     this.booted = this.workers.map(
       (w) =>
         new Promise<void>((resolve) => {
