@@ -34,6 +34,9 @@ interface Anchor {
   byte: number;
   /** The literals found through this byte, each with the byte's offset in it. */
   literals: { bytes: Uint8Array; at: number }[];
+  /** Which bytes may be the anchor's neighbours, before and after (256-entry tables). */
+  prev: Uint8Array;
+  next: Uint8Array;
 }
 
 export class BytePrefilter {
@@ -52,10 +55,28 @@ export class BytePrefilter {
 }
 
 function anchorHit(b: Buffer, a: Anchor): boolean {
+  const { prev, next } = a;
   for (let i = b.indexOf(a.byte); i !== -1; i = b.indexOf(a.byte, i + 1)) {
+    // Most hits are settled by their neighbours alone (`__`, `e_`): no literal call for those. Past
+    // either end of the window the neighbour is undefined, which these tables do not reject.
+    if (prev[b[i - 1]!] === 0 || next[b[i + 1]!] === 0) continue;
     for (const { bytes, at } of a.literals) if (before(b, i - 1, bytes, at) && after(b, i + 1, bytes, at + 1)) return true;
   }
   return false;
+}
+
+/** Bytes that may stand right before (`side` -1) or after (1) the anchor in one of its literals. */
+function neighbours(literals: Anchor['literals'], side: -1 | 1): Uint8Array {
+  const table = new Uint8Array(256);
+  for (const { bytes, at } of literals) {
+    const k = at + side;
+    if (k < 0 || k >= bytes.length) return table.fill(1); // the literal ends here: anything may follow
+    table[bytes[k]!] = 1;
+  }
+  // A wrap between the anchor and its neighbour: indentation or a line feed before it, CR or LF after.
+  if (side < 0) table[32] = table[9] = table[LF] = 1;
+  else table[CR] = table[LF] = 1;
+  return table;
 }
 
 const CR = 13;
@@ -117,14 +138,14 @@ function chooseAnchors(literals: readonly string[]): Anchor[] {
       const score = covers / (PASS_COST + frequency(c));
       if (score > bestScore) [best, bestScore] = [c, score];
     }
-    const anchor: Anchor = { byte: best, literals: [] };
+    const literals: Anchor['literals'] = [];
     for (const i of [...uncovered]) {
       const at = bytesOf[i]!.indexOf(best);
       if (at === -1) continue;
-      anchor.literals.push({ bytes: bytesOf[i]!, at });
+      literals.push({ bytes: bytesOf[i]!, at });
       uncovered.delete(i);
     }
-    anchors.push(anchor);
+    anchors.push({ byte: best, literals, prev: neighbours(literals, -1), next: neighbours(literals, 1) });
   }
   // Rarest first: a window with a real hit is usually decided by the first pass.
   return anchors.sort((x, y) => frequency(x.byte) - frequency(y.byte));
