@@ -79,10 +79,15 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
     if (!/^[^-\s]\S*$/.test(opts.sinceCommit)) throw new NotionGuardError('usage', `--since-commit: not a commit: ${opts.sinceCommit}`);
     revs.splice(0, revs.length, `${opts.sinceCommit}..${ranges[0] ?? 'HEAD'}`);
   }
-  if (await isShallow(repo)) {
+  // Three questions for git at once: each is a process start, and the scan waits for all of them.
+  const shallow = isShallow(repo);
+  const counted = gitText(['rev-list', '--count', ...revs, '--'], { cwd: repo.cwd });
+  const top = workTreeTop(repo);
+  for (const p of [shallow, counted, top]) p.catch(() => undefined); // awaited below, in this order
+  if (await shallow) {
     io.stderr('notion-guard: warning: this is a shallow clone: history is truncated, so older commits are not scanned. Fetch full history (git fetch --unshallow, or fetch-depth: 0 in GitHub Actions).\n');
   }
-  const commits = Number(await gitText(['rev-list', '--count', ...revs, '--'], { cwd: repo.cwd }).catch((e: unknown) => {
+  const commits = Number(await counted.catch((e: unknown) => {
     throw e instanceof NotionGuardError ? new NotionGuardError('git', e.message.replace('git rev-list failed: ', 'bad revision range: ')) : e;
   }));
   const scan: PushScan = async (detector, stats, onBlob, ctx) => {
@@ -101,7 +106,7 @@ export async function runHistory(ranges: readonly string[], opts: HistoryOptions
   };
   return scanAndReport('history', scan, opts, io, {
     configStart: repo.cwd,
-    pathBase: await workTreeTop(repo),
+    pathBase: await top,
     stats: { commits: Number.isFinite(commits) ? commits : 0 },
   });
 }
