@@ -13,9 +13,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NotionGuardError } from '../errors.js';
 import type { ObjectSink } from '../git/cat-file.js';
-import { noteUnreadable } from '../scan.js';
 import type { Finding, ScanStats } from '../types.js';
-import { WORKER_LIMITS, workerFile } from './pool.js';
+import { recordWorkerResult, WORKER_LIMITS, workerFile, workersFromEnv } from './pool.js';
 import type { WorkerInit, WorkerResult } from './protocol.js';
 
 /** Blobs larger than this are not batched (the caller streams them). */
@@ -32,9 +31,7 @@ const IN_FLIGHT = 2;
  * 50 MB. NOTION_GUARD_WORKERS sets the count (0: none), for machines that know better and for tests.
  */
 export function historyWorkerCount(): number {
-  const set = process.env.NOTION_GUARD_WORKERS;
-  if (set !== undefined && /^\d+$/.test(set)) return Math.min(8, Number(set));
-  return Math.max(0, Math.min(3, availableParallelism() - 2));
+  return workersFromEnv() ?? Math.max(0, Math.min(3, availableParallelism() - 2));
 }
 
 interface Slot {
@@ -124,12 +121,7 @@ export class BlobOffload {
     slot.inFlight--;
     this.inFlight--;
     if (r.error) return this.fail(new NotionGuardError('internal', r.error));
-    this.found.push(...r.findings);
-    this.stats.files += r.files;
-    this.stats.bytes += r.bytes;
-    if (r.binaryFiles) this.stats.binaryFiles = (this.stats.binaryFiles ?? 0) + r.binaryFiles;
-    if (r.members) this.stats.archiveMembers = (this.stats.archiveMembers ?? 0) + r.members;
-    for (const m of r.unreadable) noteUnreadable(this.stats, m);
+    recordWorkerResult(this.stats, this.found, r);
     for (let i = 0; i < r.files; i++) this.flow.onBlob?.();
     if (this.inFlight < this.limit()) this.flow.resume();
     if (this.inFlight === 0) this.settle?.();

@@ -21,11 +21,26 @@ export function workerFile(): string {
   return candidates.find((f) => existsSync(f)) ?? join(PACKAGE_ROOT, 'dist', 'parallel', 'scan-worker.js');
 }
 
-/** One per core, at most 4; NOTION_GUARD_WORKERS=N sets N (0 turns workers off: see commands/dir.ts). */
-export function workerCount(): number {
+/** NOTION_GUARD_WORKERS=N, when set to a number (at most 8): the count of scan workers. */
+export function workersFromEnv(): number | undefined {
   const set = process.env.NOTION_GUARD_WORKERS;
-  if (set !== undefined && /^[1-9]\d*$/.test(set)) return Math.min(8, Number(set));
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return set !== undefined && /^\d+$/.test(set) ? Math.min(8, Number(set)) : undefined;
+}
+
+/** One per core, at most 4, or NOTION_GUARD_WORKERS (0 turns them off: see commands/dir.ts). */
+export function workerCount(): number {
+  return Math.max(1, workersFromEnv() ?? Math.min(4, availableParallelism()));
+}
+
+/** Add what a worker reports for a batch to the scan's findings and stats. */
+export function recordWorkerResult(stats: ScanStats, findings: Finding[], r: WorkerResult): void {
+  findings.push(...r.findings);
+  stats.files += r.files;
+  stats.bytes += r.bytes;
+  if (r.binaryFiles) stats.binaryFiles = (stats.binaryFiles ?? 0) + r.binaryFiles;
+  if (r.members) stats.archiveMembers = (stats.archiveMembers ?? 0) + r.members;
+  // Named by the runner after the scan (the config's allowlist may accept them).
+  for (const m of r.unreadable) noteUnreadable(stats, m);
 }
 
 type FileRef = [display: string, file: string | Buffer];
@@ -76,15 +91,6 @@ export class WorkerPool {
   /** Scan `files` with the workers; returns findings, adds to stats. */
   async scan(files: AsyncIterator<FileRef>, stats: ScanStats): Promise<Finding[]> {
     const findings: Finding[] = [];
-    const record = (r: WorkerResult): void => {
-      findings.push(...r.findings);
-      stats.files += r.files;
-      stats.bytes += r.bytes;
-      if (r.binaryFiles) stats.binaryFiles = (stats.binaryFiles ?? 0) + r.binaryFiles;
-      if (r.members) stats.archiveMembers = (stats.archiveMembers ?? 0) + r.members;
-      // Named by the runner after the scan (the config's allowlist may accept them).
-      for (const m of r.unreadable) noteUnreadable(stats, m);
-    };
     let nextId = 0;
     let exhausted = false;
     // One reader of the walk at a time: batches are taken in turn.
@@ -128,7 +134,7 @@ export class WorkerPool {
             w.on('message', (r: WorkerResult) => {
               pending--;
               if (r.error) return reject(new NotionGuardError('internal', r.error));
-              record(r);
+              recordWorkerResult(stats, findings, r);
               feedOne();
             });
             feedOne();

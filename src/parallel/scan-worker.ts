@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeFsError } from '../fs-errors.js';
 import { buildDetector } from '../rules/compile.js';
 import { loadRules } from '../rules/load.js';
-import { isFsError, ItemScanner } from '../scan.js';
+import { isFsError, ItemScanner, type ItemResult } from '../scan.js';
 import { PIECE_SIZE, readSmallFileSync } from '../sources/read-file.js';
 import type { WorkerBatch, WorkerBlobBatch, WorkerInit, WorkerResult } from './protocol.js';
 
@@ -16,6 +16,15 @@ const init = workerData as WorkerInit;
 const detector = buildDetector(loadRules(init.ruleFiles, init.disabledRules), init.detect);
 const big = Buffer.allocUnsafe(PIECE_SIZE);
 const REUSE_MIN = 512 * 1024;
+
+function addResult(out: WorkerResult, r: ItemResult): void {
+  out.bytes += r.bytes;
+  out.files++;
+  if (r.binary) out.binaryFiles++;
+  out.members += r.members ?? 0;
+  out.unreadable.push(...(r.unreadable ?? []));
+  out.findings.push(...r.findings);
+}
 
 function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult): void {
   // A byte path arrives as a plain Uint8Array (structured clone); fs wants a Buffer.
@@ -41,26 +50,14 @@ function scanFile(display: string, sent: string | Uint8Array, out: WorkerResult)
       closeSync(fd);
     }
   }
-  const r = s.end();
-  out.bytes += r.bytes;
-  out.files++;
-  if (r.binary) out.binaryFiles++;
-  out.members += r.members ?? 0;
-  out.unreadable.push(...(r.unreadable ?? []));
-  out.findings.push(...r.findings);
+  addResult(out, s.end());
 }
 
 function scanBlobs(batch: WorkerBlobBatch, out: WorkerResult): void {
   for (const [path, blob, start, end] of batch.blobs) {
     const s = new ItemScanner({ path, blob }, detector, { stablePieces: true });
     s.push(Buffer.from(batch.data, start, end - start));
-    const r = s.end();
-    out.bytes += r.bytes;
-    out.files++;
-    if (r.binary) out.binaryFiles++;
-    out.members += r.members ?? 0;
-    out.unreadable.push(...(r.unreadable ?? []));
-    out.findings.push(...r.findings);
+    addResult(out, s.end());
   }
 }
 
