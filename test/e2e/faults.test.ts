@@ -152,7 +152,7 @@ describe('scan workers that stop', () => {
   }
 
   it('a dir worker exiting with 0 in the middle of the scan is exit 2, not a pass', () => {
-    const t = tree(6000);
+    const t = tree(12000); // enough that the workers take over even on a loaded machine
     const p = preload('process.exit(0);');
     try {
       const r = runCli(['dir', '.'], { cwd: t.path, env: p.env });
@@ -189,10 +189,13 @@ describe('scan workers that stop', () => {
     const r = new TestRepo();
     const p = preload('process.exit(0);');
     try {
+      r.git('config', 'gc.auto', '0'); // so many objects would start a detached gc, still writing at cleanup
       const files: Record<string, string> = { 'old.env': `T=${f.ntn()}\n` };
       r.commit('old', files);
       const many: Record<string, string> = {};
-      for (let i = 0; i < 1500; i++) many[`m${i}.js`] = `// ${i}\n${'const y = 2;\n'.repeat(30)}`;
+      // Enough blobs that the worker is ready long before the main thread could scan them all alone,
+      // even on a loaded machine (otherwise no batch reaches it, and nothing is tested).
+      for (let i = 0; i < 6000; i++) many[`m${i}.js`] = `// ${i}\n${'const y = 2;\n'.repeat(120)}`;
       r.commit('many', many);
       const res = runCli(['history'], { cwd: r.path, env: { ...p.env, NOTION_GUARD_WORKERS: '1' }, timeout: 60_000 });
       expect(readFileSync(p.log, 'utf8')).toContain('blobs');
