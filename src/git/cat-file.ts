@@ -53,6 +53,14 @@ export class CatFile {
     return this.child.stdin.write(`${id}\n`);
   }
 
+  /** Queue several objects in one write (see `request`). */
+  requestAll(ids: readonly string[], sinks: readonly ObjectSink[]): boolean {
+    if (this.failure) return false;
+    if (ids.length === 0) return true;
+    for (const s of sinks) this.sinks.push(s);
+    return this.child.stdin.write(`${ids.join('\n')}\n`);
+  }
+
   /** Resolves once git takes input again; rejects if the reader failed meanwhile. */
   writable(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);

@@ -10,11 +10,11 @@
  * scanned where they are, streaming, by the caller.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { NotionGuardError } from '../errors.js';
 import type { ObjectSink } from '../git/cat-file.js';
 import type { Finding, ScanStats } from '../types.js';
-import { recordWorkerResult, WORKER_LIMITS, workerFile, workersFromEnv } from './pool.js';
+import { recordWorkerResult, startWorker, workersFromEnv } from './pool.js';
 import type { WorkerInit, WorkerResult } from './protocol.js';
 
 /** Blobs larger than this are not batched (the caller streams them). */
@@ -57,7 +57,7 @@ export class BlobOffload {
     count = historyWorkerCount(),
   ) {
     this.slots = Array.from({ length: count }, () => {
-      const slot: Slot = { worker: new Worker(workerFile(), { workerData: init, resourceLimits: WORKER_LIMITS }), ready: false, inFlight: 0 };
+      const slot: Slot = { worker: startWorker(init), ready: false, inFlight: 0 };
       slot.worker.on('message', (m: WorkerResult | { ready: true }) => {
         if ('ready' in m) slot.ready = true;
         else this.done(slot, m);

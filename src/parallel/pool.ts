@@ -3,9 +3,10 @@
  * batches, workers read and scan. Used by `dir` once a tree is big enough to repay starting them.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { Finding, ScanStats } from '../types.js';
 import type { WorkerInit, WorkerResult } from './protocol.js';
@@ -19,6 +20,17 @@ export function workerFile(): string {
   // with no dist/); the library uses tsc's.
   const candidates = [join(PACKAGE_ROOT, 'dist', 'bin', 'parallel', 'scan-worker.js'), join(PACKAGE_ROOT, 'action', 'scan-worker.mjs')];
   return candidates.find((f) => existsSync(f)) ?? join(PACKAGE_ROOT, 'dist', 'parallel', 'scan-worker.js');
+}
+
+let workerThreads: typeof import('node:worker_threads') | undefined;
+
+/**
+ * A scan worker (parallel/scan-worker.ts). worker_threads is loaded here, on first use, not by an
+ * import: the pre-commit hook never starts a worker, and loading it cost the hook ~2 ms of start-up.
+ */
+export function startWorker(init: WorkerInit): Worker {
+  workerThreads ??= createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  return new workerThreads.Worker(workerFile(), { workerData: init, resourceLimits: WORKER_LIMITS });
 }
 
 /** NOTION_GUARD_WORKERS=N, when set to a number (at most 8): the count of scan workers. */
@@ -64,7 +76,7 @@ export class WorkerPool {
   private failure: Error | undefined;
 
   constructor(init: WorkerInit) {
-    this.workers = Array.from({ length: workerCount() }, () => new Worker(workerFile(), { workerData: init, resourceLimits: WORKER_LIMITS }));
+    this.workers = Array.from({ length: workerCount() }, () => startWorker(init));
     this.booted = this.workers.map(
       (w) =>
         new Promise<void>((resolve) => {

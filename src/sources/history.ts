@@ -102,24 +102,35 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
     for (const f of tokensInName(detector, path)) findings.push({ ...f, blob: id });
   };
   for (const revs of sets) {
-    for await (const o of listObjects(repo, revs)) {
-      if (o.missing) {
-        absent.add(o.id);
-        continue;
+    for await (const batch of listObjects(repo, revs)) {
+      const ids: string[] = [];
+      const sinks: ObjectSink[] = [];
+      for (const o of batch) {
+        if (o.missing) {
+          absent.add(o.id);
+          continue;
+        }
+        namedToken(o.id, o.path);
+        if (seen.has(o.id)) continue;
+        seen.add(o.id);
+        ids.push(o.id);
+        sinks.push(objectSink(o.id, o.path));
       }
-      namedToken(o.id, o.path);
-      if (seen.has(o.id)) continue;
-      seen.add(o.id);
-      if (!cat.request(o.id, objectSink(o.id, o.path))) await cat.writable();
+      if (!cat.requestAll(ids, sinks)) await cat.writable();
     }
   }
   for (const revs of sets) {
-    for await (const c of listCommits(repo, revs)) {
-      if (seen.has(c)) continue;
-      seen.add(c);
-      if (opts.countCommits) stats.commits++;
-      const sink = messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable));
-      if (!cat.request(c, sink)) await cat.writable();
+    for await (const batch of listCommits(repo, revs)) {
+      const ids: string[] = [];
+      const sinks: ObjectSink[] = [];
+      for (const c of batch) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        if (opts.countCommits) stats.commits++;
+        ids.push(c);
+        sinks.push(messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable)));
+      }
+      if (!cat.requestAll(ids, sinks)) await cat.writable();
     }
   }
   try {

@@ -42,6 +42,26 @@ describe('build scripts in a checkout whose path has a space', () => {
     const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8' });
     expect(v.status, v.stderr).toBe(0);
     expect(existsSync(join(root, 'dist/bin/parallel/scan-worker.js'))).toBe(true);
+    // The code cache the build saved is one V8 takes: the hook's start-up depends on it.
+    const accepted = spawnSync(process.execPath, ['-e', "const l = require(process.argv[1]); process.stdout.write(String(l.compile(require('fs').readFileSync(l.CACHE)).cachedDataRejected))", join(root, 'dist/bin/cli.js')], { encoding: 'utf8' });
+    expect(accepted.stdout, accepted.stderr).toBe('false');
+    // yargs is imported by the entry for the bundle: a command that needs it works.
+    const help = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'rules', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain('notion-guard rules');
+  });
+
+  it('a bundle whose code cache does not fit (another Node, a changed file) runs all the same', () => {
+    const root = checkout();
+    for (const part of ['dist', 'rules', 'package.json']) cpSync(join(REPO, part), join(root, part), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+    writeFileSync(join(root, 'dist/bin/notion-guard.cache'), Buffer.alloc(4096, 7));
+    const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stderr).toBe('');
+    rmSync(join(root, 'dist/bin/notion-guard.cache'));
+    const w = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8' });
+    expect(w.status, w.stderr).toBe(0);
   });
 
   it('no script or benchmark takes a file path from URL.pathname', () => {
