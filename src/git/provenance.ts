@@ -6,7 +6,7 @@
  */
 import type { CommitInfo } from '../types.js';
 import { git, gitError, spawnGit } from './exec.js';
-import { nulFields } from './nul-reader.js';
+import { nulFieldBatches } from './nul-reader.js';
 import type { Repo } from './repo.js';
 
 export interface Provenance {
@@ -51,32 +51,34 @@ export async function findProvenance(repo: Repo, revs: readonly string[], blobs:
       if (counts) p.commits++;
     }
   };
-  for await (let field of nulFields(child.stdout)) {
-    if (expectPath) {
-      expectPath = false;
-      const blob = wanted;
-      if (blob === undefined) continue;
-      const key = `${commit}\0${blob}`;
-      const counts = !seenInCommit.has(key);
-      seenInCommit.add(key);
-      if (merge) sighting(byMerge, blob, field, counts);
-      else sighting(out, blob, field, counts);
-      continue;
-    }
-    if (field.startsWith('\n')) field = field.slice(1);
-    if (field.startsWith('\x01')) {
-      const [sha = '', ...parents] = field.slice(1).trim().split(' ');
-      if (sha !== commit) {
-        seenInCommit.clear();
-        age++;
+  for await (const fields of nulFieldBatches(child.stdout)) {
+    for (let field of fields) {
+      if (expectPath) {
+        expectPath = false;
+        const blob = wanted;
+        if (blob === undefined) continue;
+        const key = `${commit}\0${blob}`;
+        const counts = !seenInCommit.has(key);
+        seenInCommit.add(key);
+        if (merge) sighting(byMerge, blob, field, counts);
+        else sighting(out, blob, field, counts);
+        continue;
       }
-      commit = sha;
-      merge = parents.length > 1;
-    } else if (field.startsWith(':')) {
-      const parts = field.split(' ');
-      const blob = parts[3];
-      wanted = blob && blobs.has(blob) && parts[4] !== 'D' ? blob : undefined;
-      expectPath = true;
+      if (field.startsWith('\n')) field = field.slice(1);
+      if (field.startsWith('\x01')) {
+        const [sha = '', ...parents] = field.slice(1).trim().split(' ');
+        if (sha !== commit) {
+          seenInCommit.clear();
+          age++;
+        }
+        commit = sha;
+        merge = parents.length > 1;
+      } else if (field.startsWith(':')) {
+        const parts = field.split(' ');
+        const blob = parts[3];
+        wanted = blob && blobs.has(blob) && parts[4] !== 'D' ? blob : undefined;
+        expectPath = true;
+      }
     }
   }
   const code: number = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', (c) => resolve(c ?? 128))));
