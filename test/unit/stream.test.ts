@@ -20,9 +20,9 @@ describe('streaming windows', () => {
   const f = new TokenFactory(3);
 
   it('finds a token exactly once wherever a window boundary cuts it', () => {
-    // Windows commit at MIN_WINDOW (256 KiB) + piece arithmetic; sweep a token across that region.
+    // A piece a little over MIN_WINDOW is one window: sweep a token across where it commits.
     const token = f.ntn();
-    const piece = 300 * 1024;
+    const piece = StreamScanner.MIN_WINDOW + 44 * 1024;
     for (let at = piece - 2100; at < piece + 60; at += 7) {
       const data = Buffer.from(`${'x '.repeat(at / 2)}${at % 2 ? ' ' : ''}${token} tail\n`);
       const found = scanPieces(data, piece);
@@ -34,9 +34,10 @@ describe('streaming windows', () => {
   it('finds a base64-encoded token once across a boundary', () => {
     const token = f.ntn();
     const enc = b64(token);
-    for (let at = 300 * 1024 - 2100; at < 300 * 1024 + 40; at += 13) {
+    const piece = StreamScanner.MIN_WINDOW + 44 * 1024;
+    for (let at = piece - 2100; at < piece + 40; at += 13) {
       const data = Buffer.from(`${'.'.repeat(at)}=${enc}\n`);
-      const found = scanPieces(data, 300 * 1024);
+      const found = scanPieces(data, piece);
       expect(found.map((c) => c.secret)).toEqual([token]);
       expect(found[0]!.column).toBe(at + 2);
     }
