@@ -143,21 +143,27 @@ export class StreamScanner {
   }
 
   private advance(win: Buffer, from: number, to: number): void {
-    let last = -1;
-    let nl = win.indexOf(10, from);
-    while (nl !== -1 && nl < to) {
-      this.line++;
-      last = nl;
-      nl = win.indexOf(10, nl + 1);
-    }
-    if (last === -1) {
+    const last = to > from ? win.lastIndexOf(10, to - 1) : -1;
+    if (last < from) {
       this.col += countCodePoints(win, from, to);
       this.lineBytes += to - from;
-    } else {
-      this.col = countCodePoints(win, last + 1, to);
-      this.lineBytes = to - last - 1;
+      return;
     }
+    this.line += countNewlines(win, from, last + 1);
+    this.col = countCodePoints(win, last + 1, to);
+    this.lineBytes = to - last - 1;
   }
+}
+
+/**
+ * Line feeds in win[from, to). The counting loops are functions of their own that end in their
+ * loop: V8 optimizes a long loop while it is still running (on-stack replacement), and code after
+ * the loop that had never run made that code bail out at every window (30 times in one `dir`).
+ */
+function countNewlines(win: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let nl = win.indexOf(10, from); nl !== -1 && nl < to; nl = win.indexOf(10, nl + 1)) n++;
+  return n;
 }
 
 /**
@@ -188,9 +194,13 @@ function joinParts(parts: readonly Buffer[]): Buffer {
 function countCodePoints(win: Buffer, from: number, to: number): number {
   if (to <= from) return 0;
   if (isAscii(win.subarray(from, to))) return to - from;
-  let continuation = 0;
-  for (let i = from; i < to; i++) if ((win[i]! & 0xc0) === 0x80) continuation++;
-  return to - from - continuation;
+  return to - from - countContinuations(win, from, to);
+}
+
+function countContinuations(win: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((win[i]! & 0xc0) === 0x80) n++;
+  return n;
 }
 // Run the byte loop once now. Scans see ASCII first (the loop then has no type feedback), and V8
 // dropped the optimized scanner each time a non-ASCII line came: 37 times in one history scan.
