@@ -103,9 +103,13 @@ writeFileSync(SHIPPED_RULES_CACHE, `${JSON.stringify({ hash: hashRuleText(text),
 
 // The code cache: one `staged` run over a scratch repository's clean staged change, then V8's cache
 // of everything that run compiled. Without git here the bundle still works, only uncached.
+// The build may run inside a git hook or with GIT_DIR/GIT_INDEX_FILE set: none of that may reach the
+// scratch repository (a `git add` there must never touch the caller's index), nor the user's config.
 const scratch = mkdtempSync(join(tmpdir(), 'notion-guard-cache-'));
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_') && k !== 'NODE_OPTIONS'));
+Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CEILING_DIRECTORIES: tmpdir() });
 try {
-  const git = (...args) => spawnSync('git', ['-c', 'user.name=build', '-c', 'user.email=build@localhost', ...args], { cwd: scratch, encoding: 'utf8' });
+  const git = (...args) => spawnSync('git', ['-c', 'user.name=build', '-c', 'user.email=build@localhost', ...args], { cwd: scratch, encoding: 'utf8', env });
   if (git('init', '-q').status !== 0) throw new Error('git init failed');
   writeFileSync(join(scratch, 'app.js'), "const notion = new Client({ auth: process.env.NOTION_TOKEN });\nexport default notion;\n".repeat(50));
   writeFileSync(join(scratch, '.env.example'), 'NOTION_TOKEN=\nNOTION_DATABASE_ID=\n');
@@ -113,7 +117,7 @@ try {
   const warm = `const l = require(${JSON.stringify(`${out}cli.js`)}); const s = l.compile(); const exit = process.exit;
 process.exit = (c) => { require('node:fs').writeFileSync(l.CACHE, s.createCachedData()); exit(c); };
 process.argv = [process.argv[0], ${JSON.stringify(`${out}cli.js`)}, 'staged', '--no-color']; l.run(s);`;
-  const r = spawnSync(process.execPath, ['-e', warm], { cwd: scratch, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', warm], { cwd: scratch, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`the warm-up run exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
 } catch (e) {
   console.warn(`bundle-cli: no code cache written (${e.message}); the CLI works, it only starts slower`);

@@ -37,8 +37,18 @@ describe('build scripts in a checkout whose path has a space', () => {
     for (const part of ['scripts', 'src', 'rules', 'dist', 'package.json']) cpSync(join(REPO, part), join(root, part), { recursive: true });
     rmSync(join(root, 'dist/bin'), { recursive: true, force: true });
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
-    const r = spawnSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { cwd: root, encoding: 'utf8' });
+    // Built from inside a git hook (GIT_DIR and GIT_INDEX_FILE set): the code cache's scratch run must
+    // not stage anything in that repository.
+    const outer = join(tempDir().path, 'outer');
+    mkdirSync(outer);
+    expect(spawnSync('git', ['init', '-q'], { cwd: outer }).status).toBe(0);
+    writeFileSync(join(outer, 'notes.txt'), 'not to be staged\n');
+    const env = { ...process.env, GIT_DIR: join(outer, '.git'), GIT_INDEX_FILE: join(outer, '.git', 'index'), GIT_WORK_TREE: outer };
+    const r = spawnSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { cwd: root, encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('no code cache');
+    expect(existsSync(join(outer, '.git', 'index'))).toBe(false);
+    expect(spawnSync('git', ['ls-files'], { cwd: outer, encoding: 'utf8' }).stdout).toBe('');
     const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8' });
     expect(v.status, v.stderr).toBe(0);
     expect(existsSync(join(root, 'dist/bin/parallel/scan-worker.js'))).toBe(true);
