@@ -6,6 +6,7 @@
  */
 import { NotionGuardError } from '../errors.js';
 import { GIT_MISSING, gitError, gitMissing, spawnGit } from './exec.js';
+import { separatedBatches } from './nul-reader.js';
 import type { Repo } from './repo.js';
 
 export type ListedObject = { id: string; path: string; missing?: false } | { id: string; missing: true };
@@ -26,13 +27,7 @@ export async function* gitLineBatches(repo: Repo, args: readonly string[]): Asyn
   });
   const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 128)));
   try {
-    let carry = '';
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      const lines = (carry + chunk.toString('utf8')).split('\n');
-      carry = lines.pop() ?? '';
-      if (lines.length > 0) yield lines;
-    }
-    if (carry) yield [carry];
+    yield* separatedBatches(child.stdout, '\n');
     const code = await closed;
     if (spawnError) throw new NotionGuardError('git', gitMissing(spawnError) ? GIT_MISSING : `cannot run git: ${spawnError.message}`);
     if (code !== 0) throw gitError(args, stderr, `exit ${code}`);
