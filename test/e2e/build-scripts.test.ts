@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
+import { TokenFactory } from '../helpers/tokens.js';
 
 const REPO = resolve(__dirname, '../..');
 
@@ -75,7 +76,7 @@ describe('build scripts in a checkout whose path has a space', () => {
     const bundle = join(root, 'dist/bin/notion-guard.js');
     const good = readFileSync(cache);
     const clean = (): void => {
-      const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8' });
+      const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'nothing here\n', encoding: 'utf8', timeout: 15_000 });
       expect(v.status, v.stderr).toBe(0);
       expect(v.stderr).toBe('');
       expect(v.stdout).toContain('no Notion tokens found');
@@ -104,6 +105,26 @@ describe('build scripts in a checkout whose path has a space', () => {
     rmSync(cache);
     expect(cacheTaken(root)).toBe('undefined');
     clean();
+    // Not a file: a fifo must not hang the hook (nor a link to stdin eat the input being scanned).
+    expect(spawnSync('mkfifo', [cache]).status).toBe(0);
+    clean();
+    rmSync(cache);
+    symlinkSync('/dev/stdin', cache);
+    clean();
+    const leak = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: `NOTION_TOKEN=${new TokenFactory(5).ntn()}\n`, encoding: 'utf8', timeout: 15_000 });
+    expect(leak.status, leak.stdout).toBe(1);
+    rmSync(cache);
+    mkdirSync(cache);
+    clean();
+  });
+
+  it('an entry that cannot start says so in one line and exits 2, not 1 (which means tokens found)', () => {
+    const root = checkout();
+    for (const part of ['dist', 'rules', 'package.json']) cpSync(join(REPO, part), join(root, part), { recursive: true });
+    rmSync(join(root, 'dist/bin/notion-guard.js'));
+    const v = spawnSync(process.execPath, [join(root, 'dist/bin/cli.js'), 'stdin'], { cwd: root, input: 'x\n', encoding: 'utf8' });
+    expect(v.status).toBe(2);
+    expect(v.stderr).toMatch(/^notion-guard: error: cannot start: ENOENT[^\n]*\n$/);
   });
 
   it('no script or benchmark takes a file path from URL.pathname', () => {
