@@ -76,17 +76,20 @@ mkdirSync(ROOT, { recursive: true });
 const tree = want('dir') || want('staged') ? buildTree() : undefined;
 if (want('dir')) {
 const mb = tree.bytes / 1e6;
-const [ngDir, rg, rgBin, cat] = paired(
+const READ_FLOOR = fileURLToPath(new URL('./read-floor.mjs', import.meta.url));
+const [ngDir, rg, rgBin, cat, nodeRead] = paired(
   tree.dir,
   ['notion-guard dir', `${NODE} ${CLI} dir --no-config . > /dev/null`],
   ["rg -uu 'ntn_…|secret_…'", `rg -uu --no-messages -e 'ntn_[A-Za-z0-9]{46}|secret_[A-Za-z0-9]{43}' . > /dev/null`],
   // -uuu also searches binary files, as notion-guard does (binary content and archive members).
   ["rg -uuu 'ntn_…|secret_…'", `rg -uuu --no-messages -e 'ntn_[A-Za-z0-9]{46}|secret_[A-Za-z0-9]{43}' . > /dev/null`],
   ['cat every file', `find . -type f -print0 | xargs -0 cat > /dev/null`],
+  ['node: 2 workers read every file', `${NODE} ${READ_FLOOR} .`],
 );
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, rg, `${(mb / ngDir.secs).toFixed(0)} MB/s`);
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, rgBin);
 row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, cat);
+row(`dir (${mb.toFixed(0)} MB tree)`, ngDir, nodeRead);
 checks.push(['dir', foundAll(['dir', '.'], tree.dir, tree.planted)]);
 }
 

@@ -43,13 +43,13 @@ function fail(message: string, e?: unknown): never {
 }
 
 /**
- * The pre-commit hook runs `staged` on every commit, CI runs `history`, audits `dir`: parse their common flags
+ * The pre-commit hook runs `staged` on every commit, CI runs `history`, audits `dir` and `stdin`: parse their common flags
  * with node:util and skip loading yargs (~100 ms of start-up). Anything unusual (help, other flags,
  * bad values) falls through to yargs, which owns help, validation and error messages.
  */
 async function fastPath(argv: string[]): Promise<number | undefined> {
   const command = argv[0];
-  if (command !== 'staged' && command !== 'history' && command !== 'dir') return undefined;
+  if (command !== 'staged' && command !== 'history' && command !== 'dir' && command !== 'stdin') return undefined;
   let values: Record<string, unknown>;
   let positionals: string[];
   let tokens: { kind: string; name?: string }[];
@@ -98,6 +98,12 @@ async function fastPath(argv: string[]): Promise<number | undefined> {
     ...(values.repository !== undefined ? { repository: values.repository } : {}),
     ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
   };
+  if (command === 'stdin') {
+    // No operands, no --repo: whatever yargs makes of those, it says it.
+    if (positionals.length > 0 || values.repo !== undefined) return undefined;
+    const { runStdin } = await import('./commands/dir.js');
+    return runStdin(toCommon(a), io());
+  }
   if (command === 'dir') {
     if (values.repo !== undefined) return undefined;
     const { runDir } = await import('./commands/dir.js');
