@@ -48,17 +48,15 @@ export class CatFile {
 
   /** Queue one object. Returns false when git's input is full: await `writable()` before more. */
   request(id: string, sink: ObjectSink): boolean {
-    if (this.failure) return false;
-    this.sinks.push(sink);
-    return this.child.stdin.write(`${id}\n`);
+    return this.requestAll([{ id, sink }]);
   }
 
-  /** Queue several objects in one write (see `request`). */
-  requestAll(ids: readonly string[], sinks: readonly ObjectSink[]): boolean {
+  /** Queue several objects in one write (a history lists them a chunk at a time). */
+  requestAll(requests: readonly { id: string; sink: ObjectSink }[]): boolean {
     if (this.failure) return false;
-    if (ids.length === 0) return true;
-    for (const s of sinks) this.sinks.push(s);
-    return this.child.stdin.write(`${ids.join('\n')}\n`);
+    if (requests.length === 0) return true;
+    for (const r of requests) this.sinks.push(r.sink);
+    return this.child.stdin.write(`${requests.map((r) => r.id).join('\n')}\n`);
   }
 
   /** Resolves once git takes input again; rejects if the reader failed meanwhile. */

@@ -6,7 +6,7 @@
  */
 import type { CommitInfo } from '../types.js';
 import { git, gitError, spawnGit } from './exec.js';
-import { nulFieldBatches } from './nul-reader.js';
+import { separatedBatches } from './separated-batches.js';
 import type { Repo } from './repo.js';
 
 export interface Provenance {
@@ -51,7 +51,7 @@ export async function findProvenance(repo: Repo, revs: readonly string[], blobs:
       if (counts) p.commits++;
     }
   };
-  for await (const fields of nulFieldBatches(child.stdout)) {
+  for await (const fields of separatedBatches(child.stdout, '\0')) {
     for (let field of fields) {
       if (expectPath) {
         expectPath = false;

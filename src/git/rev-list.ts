@@ -6,7 +6,7 @@
  */
 import { NotionGuardError } from '../errors.js';
 import { GIT_MISSING, gitError, gitMissing, spawnGit } from './exec.js';
-import { separatedBatches } from './nul-reader.js';
+import { separatedBatches } from './separated-batches.js';
 import type { Repo } from './repo.js';
 
 export type ListedObject = { id: string; path: string; missing?: false } | { id: string; missing: true };

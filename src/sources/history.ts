@@ -103,8 +103,7 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
   };
   for (const revs of sets) {
     for await (const batch of listObjects(repo, revs)) {
-      const ids: string[] = [];
-      const sinks: ObjectSink[] = [];
+      const requests: { id: string; sink: ObjectSink }[] = [];
       for (const o of batch) {
         if (o.missing) {
           absent.add(o.id);
@@ -113,24 +112,21 @@ export async function scanRevSets(repo: Repo, sets: readonly (readonly string[])
         namedToken(o.id, o.path);
         if (seen.has(o.id)) continue;
         seen.add(o.id);
-        ids.push(o.id);
-        sinks.push(objectSink(o.id, o.path));
+        requests.push({ id: o.id, sink: objectSink(o.id, o.path) });
       }
-      if (!cat.requestAll(ids, sinks)) await cat.writable();
+      if (!cat.requestAll(requests)) await cat.writable();
     }
   }
   for (const revs of sets) {
     for await (const batch of listCommits(repo, revs)) {
-      const ids: string[] = [];
-      const sinks: ObjectSink[] = [];
+      const requests: { id: string; sink: ObjectSink }[] = [];
       for (const c of batch) {
         if (seen.has(c)) continue;
         seen.add(c);
         if (opts.countCommits) stats.commits++;
-        ids.push(c);
-        sinks.push(messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable)));
+        requests.push({ id: c, sink: messageSink(detector, (r) => messageDone(r, c), () => noteUnreadable(stats, `cannot read commit ${c}: missing object`, opts.unreadable)) });
       }
-      if (!cat.requestAll(ids, sinks)) await cat.writable();
+      if (!cat.requestAll(requests)) await cat.writable();
     }
   }
   try {

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { separatedBatches } from '../../src/git/nul-reader.js';
+import { separatedBatches } from '../../src/git/separated-batches.js';
 
 async function fields(chunks: Buffer[], separator: string): Promise<string[]> {
   const out: string[] = [];

@@ -18,7 +18,3 @@ export async function* separatedBatches(stream: Readable, separator: string): As
   carry += utf8.end();
   if (carry) yield [carry];
 }
-
-export function nulFieldBatches(stream: Readable): AsyncGenerator<string[]> {
-  return separatedBatches(stream, '\0');
-}
