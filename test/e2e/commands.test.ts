@@ -128,3 +128,19 @@ describe('a one-value flag given twice', () => {
     }
   });
 });
+
+describe('stdin on the fast parser', () => {
+  it('scans, redacts and reports as before; operands, --repo and bad values still get yargs’ one-line error', () => {
+    const token = f.ntn();
+    const found = runCli(['stdin', '--format', 'json'], { input: `NOTION_TOKEN=${token}\n` });
+    expect(found.code).toBe(1);
+    expect(found.stdout).not.toContain(token);
+    expect(JSON.parse(found.stdout).findings).toHaveLength(1);
+    expect(runCli(['stdin'], { input: 'nothing here\n' }).code).toBe(0);
+    for (const args of [['stdin', 'extra'], ['stdin', '--repo', '.'], ['stdin', '--format', 'xml'], ['stdin', '--quiet', '--no-such-flag']]) {
+      const r = runCli(args, { input: 'x\n' });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^notion-guard: error: [^\n]+\n$/);
+    }
+  });
+});
